@@ -1,0 +1,31 @@
+package io.kubestead.common;
+
+import jakarta.ws.rs.core.Response;
+
+/** Builds problem+json responses. */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    public static String typeFor(int status) {
+        return switch (status) {
+            case 400 -> "https://kubestead.io/problems/invalid-request";
+            case 404 -> "https://kubestead.io/problems/not-found";
+            case 405 -> "https://kubestead.io/problems/method-not-allowed";
+            case 406 -> "https://kubestead.io/problems/not-acceptable";
+            case 409 -> "https://kubestead.io/problems/conflict";
+            case 413 -> "https://kubestead.io/problems/payload-too-large";
+            case 415 -> "https://kubestead.io/problems/unsupported-media-type";
+            default -> status >= 500 ? "https://kubestead.io/problems/server-error" : "about:blank";
+        };
+    }
+
+    public static Response response(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    public static Response response(int status, String title, String detail) {
+        return response(new Problem(typeFor(status), title, status, detail, null));
+    }
+}

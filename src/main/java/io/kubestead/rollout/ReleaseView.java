@@ -1,0 +1,25 @@
+package io.kubestead.rollout;
+
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReleaseView(long id, String rollout, int revision, String version, String image, ReleaseState state,
+        int currentStep, int steps, Instant stepStartedAt, Instant createdAt, Instant updatedAt, Instant finishedAt) {
+
+    static ReleaseView of(Release r, int steps) {
+        return new ReleaseView(r.id, r.rolloutName, r.revision, r.version, r.image, r.state, r.currentStep, steps,
+                r.stepStartedAt, r.createdAt, r.updatedAt, r.finishedAt);
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Event(long id, long releaseId, String type, ReleaseState from, ReleaseState to, String actor,
+            String reason, Map<String, Object> details, Instant at) {
+
+        static Event of(ReleaseEvent e) {
+            return new Event(e.id, e.releaseId, e.type, e.fromState, e.toState, e.actor, e.reason, e.details, e.at);
+        }
+    }
+}

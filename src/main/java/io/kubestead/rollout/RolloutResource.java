@@ -1,0 +1,86 @@
+package io.kubestead.rollout;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.kubestead.common.Actors;
+import io.kubestead.common.Page;
+import io.kubestead.common.PageRequest;
+
+@Path("/api/v1/rollouts")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Rollouts")
+public class RolloutResource {
+
+    @Inject
+    RolloutService rollouts;
+
+    @Inject
+    ReleaseService releases;
+
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Create or change a rollout from its spec (application/yaml or application/json)")
+    public Response put(@PathParam("name") String name, byte[] body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return rollouts.put(name, body, contentType).response("/api/v1/rollouts/" + name);
+    }
+
+    @GET
+    @Path("{name}")
+    public RolloutView get(@PathParam("name") String name) {
+        return rollouts.get(name);
+    }
+
+    @GET
+    public Page<RolloutView.Summary> list(@QueryParam("page") String page, @QueryParam("size") String size) {
+        return rollouts.list(PageRequest.of(page, size));
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name) {
+        rollouts.delete(name);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{name}/revisions")
+    public List<RolloutView.RevisionSummary> revisions(@PathParam("name") String name) {
+        return rollouts.revisions(name);
+    }
+
+    @GET
+    @Path("{name}/revisions/{revision}")
+    public RolloutView.Revision revision(@PathParam("name") String name, @PathParam("revision") String revision) {
+        return rollouts.revision(name, revision);
+    }
+
+    @POST
+    @Path("{name}/releases")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Start a release of the rollout: {\"version\": \"...\", \"image\": \"...\"}")
+    public Response release(@PathParam("name") String name, byte[] body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam(Actors.HEADER) String actor) {
+        ReleaseView created = releases.create(name, ReleaseService.parseNew(body, contentType), Actors.api(actor));
+        return Response.created(java.net.URI.create("/api/v1/releases/" + created.id())).entity(created).build();
+    }
+}

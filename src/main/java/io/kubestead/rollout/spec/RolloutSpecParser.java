@@ -1,0 +1,261 @@
+package io.kubestead.rollout.spec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Durations;
+import io.kubestead.common.FieldError;
+import io.kubestead.common.Node;
+import io.kubestead.rollout.spec.RolloutSpec.FailureAction;
+import io.kubestead.rollout.spec.RolloutSpec.Hook;
+import io.kubestead.rollout.spec.RolloutSpec.Target;
+
+/**
+ * Validates a rollout document ({@code rollout: {...}}) strictly and turns it into a {@link RolloutSpec}; writes
+ * a spec back as the canonical document. Paths in errors are relative to the {@code rollout} mapping, as users
+ * read them: {@code canarySteps[2].pause.duration}.
+ */
+public final class RolloutSpecParser {
+
+    static final List<String> STEP_KINDS = List.of("setWeight", "pause", "analysis");
+
+    private RolloutSpecParser() {
+    }
+
+    public static RolloutSpec parse(Object document) {
+        List<FieldError> errors = new ArrayList<>();
+        RolloutSpec spec = parse(document, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return spec;
+    }
+
+    static RolloutSpec parse(Object document, List<FieldError> errors) {
+        Node root = Node.root(document, errors);
+        if (!root.isMap() || !root.has("rollout")) {
+            errors.add(new FieldError("rollout", "is required: the document is a mapping with the single key 'rollout'"));
+            return null;
+        }
+        Node r = Node.at(root.map().get("rollout"), "", errors);
+        root.child("rollout");
+        for (String key : root.map().keySet()) {
+            if (!key.equals("rollout")) {
+                errors.add(new FieldError(key, "unknown field; the document has the single key 'rollout'"));
+            }
+        }
+        if (!r.isMap()) {
+            errors.add(new FieldError("rollout", "must be a mapping, not " + Node.describe(r.value())));
+            return null;
+        }
+        String name = r.dnsLabel("name", true);
+        Target target = target(r.child("target"));
+        TrafficRouting routing = routing(r.child("trafficRouting"));
+        List<Hook> hooks = hooks(r.list("preDeployHooks", false));
+        List<Step> steps = new ArrayList<>();
+        for (Node s : r.list("canarySteps", false)) {
+            Step step = step(s);
+            if (step != null) {
+                steps.add(step);
+            }
+        }
+        r.finish();
+        return errors.isEmpty() ? new RolloutSpec(name, target, routing, hooks, steps) : null;
+    }
+
+    private static Target target(Node t) {
+        if (t.isNull() || !t.expectMap()) {
+            return null;
+        }
+        String namespace = t.dnsLabel("namespace", false);
+        String deployment = t.dnsLabel("deployment", false);
+        t.finish();
+        return new Target(namespace, deployment);
+    }
+
+    private static TrafficRouting routing(Node t) {
+        if (t.isNull() || !t.expectMap()) {
+            return null;
+        }
+        t.known(List.of("replicas", "gatewayAPI"));
+        int kinds = (t.has("replicas") ? 1 : 0) + (t.has("gatewayAPI") ? 1 : 0);
+        TrafficRouting result = null;
+        if (kinds != 1) {
+            t.error("must have exactly one of 'replicas' or 'gatewayAPI'");
+        }
+        if (t.has("replicas")) {
+            Node rep = t.child("replicas");
+            if (!rep.isNull() && rep.expectMap()) {
+                rep.finish();
+            }
+            result = new TrafficRouting.Replicas();
+        }
+        if (t.has("gatewayAPI")) {
+            Node g = t.child("gatewayAPI");
+            if (g.expectMap()) {
+                String route = g.dnsLabel("httpRoute", true);
+                String stable = g.dnsLabel("stableService", true);
+                String canary = g.dnsLabel("canaryService", true);
+                if (stable != null && stable.equals(canary)) {
+                    g.error("canaryService", "must differ from stableService");
+                }
+                g.finish();
+                result = new TrafficRouting.GatewayApi(route, stable, canary);
+            }
+        }
+        t.finish();
+        return result;
+    }
+
+    private static List<Hook> hooks(List<Node> nodes) {
+        List<Hook> hooks = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (Node h : nodes) {
+            if (!h.expectMap()) {
+                continue;
+            }
+            String name = h.dnsLabel("name", true);
+            String template = h.dnsLabel("jobTemplate", true);
+            FailureAction action = FailureAction.ABORT;
+            Node fa = h.child("failureAction");
+            if (!fa.isNull()) {
+                if ("abort".equals(fa.value())) {
+                    action = FailureAction.ABORT;
+                } else if ("continue".equals(fa.value())) {
+                    action = FailureAction.CONTINUE;
+                } else {
+                    fa.error("must be 'abort' or 'continue', not "
+                            + (fa.value() instanceof String s ? Node.quote(s) : Node.describe(fa.value())));
+                }
+            }
+            if (name != null) {
+                String earlier = seen.putIfAbsent(name, h.path());
+                if (earlier != null) {
+                    h.error("name", "duplicate hook name " + Node.quote(name) + " (also at " + earlier + ")");
+                }
+            }
+            h.finish();
+            hooks.add(new Hook(name, template, action));
+        }
+        return hooks;
+    }
+
+    private static Step step(Node s) {
+        if (!s.expectMap()) {
+            return null;
+        }
+        s.known(STEP_KINDS);
+        List<String> kinds = STEP_KINDS.stream().filter(s::has).toList();
+        if (kinds.size() != 1) {
+            if (kinds.isEmpty()) {
+                s.error("a step needs exactly one of " + String.join(", ", STEP_KINDS));
+            } else {
+                s.error("a step has exactly one kind, but this one has " + String.join(" and ", kinds));
+            }
+        }
+        Step step = null;
+        if (s.has("setWeight")) {
+            Integer w = s.integer("setWeight", true, 0, 100);
+            step = w == null ? null : new Step.SetWeight(w);
+        }
+        if (s.has("pause")) {
+            Node p = s.child("pause");
+            Duration d = null;
+            if (!p.isNull() && p.expectMap()) {
+                d = Durations.field(p, "duration", false);
+                p.finish();
+            }
+            step = new Step.Pause(d);
+        }
+        if (s.has("analysis")) {
+            Node a = s.child("analysis");
+            if (a.expectMap()) {
+                String template = a.dnsLabel("template", true);
+                Map<String, String> args = args(a.child("args"));
+                a.finish();
+                step = new Step.Analysis(template, args);
+            }
+        }
+        s.finish();
+        return step;
+    }
+
+    private static Map<String, String> args(Node a) {
+        Map<String, String> args = new LinkedHashMap<>();
+        if (a.isNull() || !a.expectMap()) {
+            return args;
+        }
+        for (Map.Entry<String, Object> e : a.map().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                args.put(e.getKey(), v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v));
+            } else {
+                a.error(e.getKey(), "must be a string, number or boolean, not " + Node.describe(v));
+            }
+        }
+        return args;
+    }
+
+    /** The canonical document of a spec, with defaults written out; parsing it gives the same spec. */
+    public static Map<String, Object> toDocument(RolloutSpec spec) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", spec.name());
+        if (spec.target() != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            putIfNotNull(t, "namespace", spec.target().namespace());
+            putIfNotNull(t, "deployment", spec.target().deployment());
+            r.put("target", t);
+        }
+        if (spec.trafficRouting() instanceof TrafficRouting.Replicas) {
+            r.put("trafficRouting", Map.of("replicas", Map.of()));
+        } else if (spec.trafficRouting() instanceof TrafficRouting.GatewayApi g) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("httpRoute", g.httpRoute());
+            m.put("stableService", g.stableService());
+            m.put("canaryService", g.canaryService());
+            r.put("trafficRouting", Map.of("gatewayAPI", m));
+        }
+        List<Object> hooks = new ArrayList<>();
+        for (Hook h : spec.preDeployHooks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", h.name());
+            m.put("jobTemplate", h.jobTemplate());
+            m.put("failureAction", h.failureAction().text());
+            hooks.add(m);
+        }
+        r.put("preDeployHooks", hooks);
+        List<Object> steps = new ArrayList<>();
+        for (Step s : spec.canarySteps()) {
+            steps.add(stepDocument(s));
+        }
+        r.put("canarySteps", steps);
+        return Map.of("rollout", r);
+    }
+
+    public static Map<String, Object> stepDocument(Step s) {
+        if (s instanceof Step.SetWeight w) {
+            return Map.of("setWeight", w.weight());
+        }
+        if (s instanceof Step.Pause p) {
+            return Map.of("pause", p.duration() == null ? Map.of() : Map.of("duration", Durations.format(p.duration())));
+        }
+        Step.Analysis a = (Step.Analysis) s;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("template", a.template());
+        if (!a.args().isEmpty()) {
+            m.put("args", a.args());
+        }
+        return Map.of("analysis", m);
+    }
+
+    private static void putIfNotNull(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+}
