@@ -20,7 +20,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class EmbeddedDatabase {
 
     /** Set when the embedded database is in use; read by the start-up report. */
-    public static final String MARKER = "kubestead.embedded-db.data";
+    public static final String MARKER = "io.kubestead.embedded-db-data";
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
 

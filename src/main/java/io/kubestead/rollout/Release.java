@@ -1,6 +1,7 @@
 package io.kubestead.rollout;
 
 import java.time.Instant;
+import java.util.Map;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,12 +13,20 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** One execution of a rollout (at a pinned revision) for a new version and image. */
 @Entity
 @Table(name = "release")
 public class Release extends PanacheEntityBase {
+
+    public static final String STAGE_STEP = "step";
+    public static final String STAGE_PROMOTE = "promote";
+    public static final String STAGE_STABLE_ROLLOUT = "stable-rollout";
+    public static final String STAGE_CLEANUP = "cleanup";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -56,6 +65,45 @@ public class Release extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public Instant finishedAt;
+
+    @Column(name = "hook_index", nullable = false)
+    public int hookIndex;
+
+    @Column(nullable = false)
+    public int attempt = 1;
+
+    /** Inside Progressing: step, promote, stable-rollout or cleanup. */
+    @Column(nullable = false)
+    public String stage = STAGE_STEP;
+
+    /** Why a Paused release waits: step, manual or analysis. */
+    @Column(name = "pause_kind")
+    public String pauseKind;
+
+    @Column(nullable = false)
+    public int weight;
+
+    @Column(name = "requested_action")
+    public String requestedAction;
+
+    @Column(name = "requested_by")
+    public String requestedBy;
+
+    @Column(name = "requested_reason")
+    public String requestedReason;
+
+    @Column(name = "requested_at")
+    public Instant requestedAt;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "step_data", columnDefinition = "jsonb")
+    public Map<String, Object> stepData;
+
+    @Column(name = "error_count", nullable = false)
+    public int errorCount;
+
+    @Column(name = "last_error")
+    public String lastError;
 
     @Version
     @Column(name = "lock_version", nullable = false)

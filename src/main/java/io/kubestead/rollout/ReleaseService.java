@@ -36,6 +36,9 @@ public class ReleaseService {
     @Inject
     RolloutService rollouts;
 
+    @Inject
+    jakarta.enterprise.event.Event<ReleaseChanged> changed;
+
     public record NewRelease(String version, String image) {
     }
 
@@ -115,7 +118,7 @@ public class ReleaseService {
         return event(r, type, r.state, r.state, actor, reason, details, clock.instant());
     }
 
-    private static ReleaseEvent event(Release r, String type, ReleaseState from, ReleaseState to, String actor,
+    private ReleaseEvent event(Release r, String type, ReleaseState from, ReleaseState to, String actor,
             String reason, Map<String, Object> details, Instant at) {
         ReleaseEvent e = new ReleaseEvent();
         e.releaseId = r.id;
@@ -127,6 +130,7 @@ public class ReleaseService {
         e.details = details == null || details.isEmpty() ? null : details;
         e.at = at;
         e.persist();
+        changed.fire(new ReleaseChanged(r.id, type, to));
         return e;
     }
 
@@ -135,9 +139,18 @@ public class ReleaseService {
     }
 
     public Release require(String id) {
+        return require(id, jakarta.persistence.LockModeType.NONE);
+    }
+
+    /** The release, its row locked for the rest of the transaction (read fresh under the lock). */
+    public Release requireLocked(String id) {
+        return require(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private Release require(String id, jakarta.persistence.LockModeType lock) {
         Release r = null;
         try {
-            r = Release.findById(Long.parseLong(id));
+            r = Release.findById(Long.parseLong(id), lock);
         } catch (NumberFormatException e) {
             // not a release id: same answer as an unknown one
         }

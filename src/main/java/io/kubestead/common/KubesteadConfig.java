@@ -1,0 +1,75 @@
+package io.kubestead.common;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Kubestead's own settings; each has a default that runs locally. */
+@ConfigMapping(prefix = "kubestead")
+public interface KubesteadConfig {
+
+    /** Where embedded state (the embedded PostgreSQL) is kept. */
+    @WithDefault("${user.home}/.kubestead")
+    String dataDir();
+
+    Engine engine();
+
+    Cluster cluster();
+
+    Sandbox sandbox();
+
+    interface Engine {
+        /** Whether this server runs the release engine (several replicas may; they share the work). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Worker threads that advance releases. */
+        @WithDefault("4")
+        int threads();
+
+        /** How often a release that waits on the cluster (a Job, a rollout) is looked at again. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** The longest an idle worker sleeps before looking for due releases (other replicas' changes). */
+        @WithDefault("1s")
+        Duration idleWait();
+
+        /** How long a hook Job may run when its template sets no activeDeadlineSeconds. */
+        @WithDefault("30m")
+        Duration hookDeadline();
+
+        /** How many lines of a hook pod's log are kept in the event. */
+        @WithDefault("40")
+        int logTailLines();
+    }
+
+    interface Cluster {
+        /** auto (sandbox when no kubeconfig and no in-cluster account is found), sandbox, or kubernetes. */
+        @WithDefault("auto")
+        String mode();
+
+        /** The namespace of rollouts whose spec names none. */
+        @WithDefault("default")
+        String namespace();
+    }
+
+    interface Sandbox {
+        /** Run the simulated controllers even against another cluster (only for tests against a mock API server). */
+        @WithDefault("false")
+        boolean simulate();
+
+        /** How often the simulated controllers look at the cluster. */
+        @WithDefault("200ms")
+        Duration tick();
+
+        /** How long a sandbox hook Job runs before it completes. */
+        @WithDefault("3s")
+        Duration jobDuration();
+
+        /** How long a sandbox Deployment takes to report its replicas ready. */
+        @WithDefault("1s")
+        Duration readyDelay();
+    }
+}

@@ -1,0 +1,21 @@
+package io.kubestead.engine;
+
+import java.util.Locale;
+
+/** What a person can ask of a release. */
+public enum Action {
+    PAUSE, RESUME, PROMOTE, PROMOTE_FULL, ABORT, RETRY;
+
+    public String path() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Action ofPath(String path) {
+        for (Action a : values()) {
+            if (a.path().equals(path)) {
+                return a;
+            }
+        }
+        return null;
+    }
+}

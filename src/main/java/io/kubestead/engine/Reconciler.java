@@ -1,0 +1,520 @@
+package io.kubestead.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubestead.common.Actors;
+import io.kubestead.common.Durations;
+import io.kubestead.common.KubesteadConfig;
+import io.kubestead.common.Names;
+import io.kubestead.kube.ClusterException;
+import io.kubestead.kube.ClusterInfo;
+import io.kubestead.kube.GatewayApiRouter;
+import io.kubestead.kube.HookJobs;
+import io.kubestead.kube.KubeNames;
+import io.kubestead.kube.ReleaseTarget;
+import io.kubestead.kube.ReplicaRouter;
+import io.kubestead.kube.TrafficRouter;
+import io.kubestead.kube.Workloads;
+import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseService;
+import io.kubestead.rollout.ReleaseState;
+import io.kubestead.rollout.RolloutService;
+import io.kubestead.rollout.spec.RolloutSpec;
+import io.kubestead.rollout.spec.RolloutSpec.FailureAction;
+import io.kubestead.rollout.spec.RolloutSpecParser;
+import io.kubestead.rollout.spec.Step;
+import io.kubestead.rollout.spec.TrafficRouting;
+import io.kubestead.template.TemplateKind;
+import io.kubestead.template.TemplateService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Advances releases one move at a time over persisted state. Each move runs in one transaction that holds the
+ * release's row lock (claimed with FOR UPDATE SKIP LOCKED), so no two engines ever act on the same release, and
+ * the new state commits with its event. Every Kubernetes action is idempotent, so a move cut short by a crash is
+ * simply made again by whichever engine claims the release next.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** Due time of a requested abort: before everything else in the queue. */
+    public static final Instant FIRST = Instant.EPOCH;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
+    ReleaseService history;
+
+    @Inject
+    RolloutService rollouts;
+
+    @Inject
+    TemplateService templates;
+
+    @Inject
+    HookJobs hooks;
+
+    @Inject
+    Workloads workloads;
+
+    @Inject
+    ReplicaRouter replicaRouter;
+
+    @Inject
+    GatewayApiRouter gatewayRouter;
+
+    @Inject
+    AnalysisGate analysis;
+
+    @Inject
+    ClusterInfo cluster;
+
+    @Inject
+    KubesteadConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    Timer lag;
+    Timer abortLatency;
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        lag = Timer.builder("kubestead.engine.lag").description("From a release move becoming due to the engine making it")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        abortLatency = Timer.builder("kubestead.abort.latency")
+                .description("From an abort request to the canary's weight 0 written to the cluster")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** The earliest due time of any release, or null. */
+    public Instant nextDue() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Object v = em.createNativeQuery("select min(due_at) from release where due_at is not null").getSingleResult();
+            return v == null ? null : toInstant(v);
+        });
+    }
+
+    /** Claims one due release and advances it. Returns false when nothing is due. */
+    public boolean advanceNextDue(String engineId) {
+        long[] claimed = { -1 };
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Instant now = clock.instant();
+                @SuppressWarnings("unchecked")
+                List<Object[]> rows = em.createNativeQuery(
+                        "select id, due_at from release where due_at <= ?1 order by due_at limit 1 for update skip locked")
+                        .setParameter(1, now).getResultList();
+                if (rows.isEmpty()) {
+                    return false;
+                }
+                claimed[0] = ((Number) rows.get(0)[0]).longValue();
+                Instant due = toInstant(rows.get(0)[1]);
+                if (due.isAfter(FIRST)) {
+                    lag.record(Duration.between(due, now));
+                }
+                Release r = em.find(Release.class, claimed[0]);
+                new Move(r, engineId, now).run();
+                return true;
+            });
+        } catch (RuntimeException e) {
+            if (claimed[0] < 0) {
+                throw e;
+            }
+            recordError(claimed[0], engineId, e);
+            return true;
+        }
+    }
+
+    private static Instant toInstant(Object v) {
+        if (v instanceof Instant i) {
+            return i;
+        }
+        if (v instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + v.getClass());
+    }
+
+    /** A move failed for a reason outside the release (the API server unreachable, say): try again later. */
+    private void recordError(long id, String engineId, RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        LOG.warnf("Release %d: move failed, will retry: %s", id, message);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Release r = em.find(Release.class, id);
+            if (r == null) {
+                return;
+            }
+            r.errorCount++;
+            boolean newMessage = !message.equals(r.lastError);
+            r.lastError = message.length() > 2000 ? message.substring(0, 2000) : message;
+            long backoff = Math.min(30_000, 250L << Math.min(r.errorCount, 7));
+            if (r.requestedAction == null) {
+                r.dueAt = clock.instant().plusMillis(backoff);
+            } else {
+                r.dueAt = FIRST.plusMillis(r.errorCount);
+            }
+            if (newMessage) {
+                history.note(r, "EngineError", Actors.SYSTEM, "retrying: " + r.lastError, Map.of("engine", engineId));
+            }
+        });
+    }
+
+    /** One move of one release, inside its transaction. */
+    final class Move {
+        final Release r;
+        final String engineId;
+        final Instant now;
+        final RolloutSpec spec;
+        final ReleaseTarget target;
+
+        Move(Release r, String engineId, Instant now) {
+            this.r = r;
+            this.engineId = engineId;
+            this.now = now;
+            this.spec = rollouts.spec(r.rolloutName, r.revision);
+            this.target = target(spec, r);
+        }
+
+        void run() {
+            r.dueAt = null;
+            try {
+                if ("abort".equals(r.requestedAction)) {
+                    abort();
+                    return;
+                }
+                switch (r.state) {
+                    case Pending -> start();
+                    case RunningHooks -> runHook();
+                    case Progressing -> progress();
+                    case Paused -> pauseElapsed();
+                    default -> {
+                        // finished: nothing to do
+                    }
+                }
+            } catch (ClusterException e) {
+                fail(e.getMessage());
+            }
+            r.errorCount = 0;
+            r.lastError = null;
+        }
+
+        private void start() {
+            if (spec.preDeployHooks().isEmpty()) {
+                enterSteps("Started", "no hooks: canary steps begin");
+            } else {
+                r.hookIndex = 0;
+                r.stepData = null;
+                record("HooksStarted", ReleaseState.RunningHooks, Actors.SYSTEM, null, details());
+                r.dueAt = now;
+            }
+        }
+
+        private void enterSteps(String type, String reason) {
+            r.currentStep = 0;
+            r.stage = Release.STAGE_STEP;
+            r.stepStartedAt = now;
+            r.stepData = null;
+            record(type, ReleaseState.Progressing, Actors.SYSTEM, reason, details());
+            r.dueAt = now;
+        }
+
+        private void runHook() {
+            if (r.hookIndex >= spec.preDeployHooks().size()) {
+                enterSteps("HooksCompleted", "all hooks done: canary steps begin");
+                return;
+            }
+            RolloutSpec.Hook hook = spec.preDeployHooks().get(r.hookIndex);
+            String jobName = KubeNames.hookJob(r.rolloutName, r.id, hook.name(), r.attempt);
+            Map<String, Object> manifest = templates.document(TemplateKind.JOB, hook.jobTemplate()).orElse(null);
+            if (manifest == null) {
+                fail("hook " + Names.quote(hook.name()) + ": job template " + Names.quote(hook.jobTemplate())
+                        + " does not exist");
+                return;
+            }
+            Map<String, String> labels = Map.of(KubeNames.LABEL_ROLLOUT, r.rolloutName,
+                    KubeNames.LABEL_RELEASE, String.valueOf(r.id), KubeNames.LABEL_HOOK, hook.name());
+            Job job = hooks.ensure(target.namespace(), jobName, labels, manifest);
+            if (r.stepData == null || !jobName.equals(r.stepData.get("job"))) {
+                Map<String, Object> data = new HashMap<>();
+                data.put("job", jobName);
+                data.put("startedAt", now.toString());
+                r.stepData = data;
+                Map<String, Object> d = details();
+                d.put("hook", hook.name());
+                d.put("job", target.namespace() + "/" + jobName);
+                history.note(r, "HookStarted", Actors.SYSTEM, null, d);
+            }
+            HookJobs.Outcome outcome = HookJobs.outcome(job);
+            String deadlineReason = null;
+            if (outcome == HookJobs.Outcome.RUNNING) {
+                Duration deadline = deadline(manifest);
+                Instant started = Instant.parse((String) r.stepData.get("startedAt"));
+                if (!now.isBefore(started.plus(deadline))) {
+                    outcome = HookJobs.Outcome.FAILED;
+                    deadlineReason = "did not finish within its deadline of " + Durations.format(deadline);
+                } else {
+                    r.dueAt = min(now.plus(config.engine().pollInterval()), started.plus(deadline));
+                    return;
+                }
+            }
+            Map<String, Object> d = details();
+            d.put("hook", hook.name());
+            d.put("job", target.namespace() + "/" + jobName);
+            d.put("status", HookJobs.status(job));
+            String log = hooks.logTail(target.namespace(), jobName, config.engine().logTailLines());
+            if (!log.isEmpty()) {
+                d.put("logTail", log.length() > 8000 ? log.substring(log.length() - 8000) : log);
+            }
+            if (outcome == HookJobs.Outcome.SUCCEEDED) {
+                history.note(r, "HookSucceeded", Actors.SYSTEM, null, d);
+                nextHook();
+                return;
+            }
+            String why = "hook " + Names.quote(hook.name()) + " (Job " + jobName + ") "
+                    + (deadlineReason != null ? deadlineReason : "failed");
+            if (hook.failureAction() == FailureAction.ABORT) {
+                d.put("failureAction", "abort");
+                r.stepData = null;
+                record("HookFailed", ReleaseState.Aborted, Actors.SYSTEM,
+                        why + "; failureAction abort: no canary was created and no traffic moved", d);
+                return;
+            }
+            d.put("failureAction", "continue");
+            d.put("warning", true);
+            history.note(r, "HookFailed", Actors.SYSTEM, why + "; failureAction continue: going on", d);
+            nextHook();
+        }
+
+        private Duration deadline(Map<String, Object> manifest) {
+            Object spec = manifest.get("spec");
+            if (spec instanceof Map<?, ?> m && m.get("activeDeadlineSeconds") instanceof Number n && n.longValue() > 0) {
+                // a little grace beyond the Job's own deadline, so that Kubernetes reports the failure itself
+                return Duration.ofSeconds(n.longValue()).plusSeconds(30);
+            }
+            return config.engine().hookDeadline();
+        }
+
+        private void nextHook() {
+            r.hookIndex++;
+            r.stepData = null;
+            r.dueAt = now;
+        }
+
+        private void progress() {
+            switch (r.stage) {
+                case Release.STAGE_PROMOTE -> {
+                    workloads.setStableImage(target);
+                    r.stage = Release.STAGE_STABLE_ROLLOUT;
+                    Map<String, Object> d = details();
+                    d.put("deployment", target.toString());
+                    d.put("image", r.image);
+                    history.note(r, "StableUpdated", Actors.SYSTEM, "stable Deployment set to the release image", d);
+                    r.dueAt = now;
+                }
+                case Release.STAGE_STABLE_ROLLOUT -> {
+                    if (workloads.stableRolledOut(target)) {
+                        r.stage = Release.STAGE_CLEANUP;
+                        r.dueAt = now;
+                    } else {
+                        r.dueAt = now.plus(config.engine().pollInterval());
+                    }
+                }
+                case Release.STAGE_CLEANUP -> {
+                    router().finish(target);
+                    r.weight = 0;
+                    r.stage = Release.STAGE_STEP;
+                    record("Promoted", ReleaseState.Promoted, Actors.SYSTEM,
+                            "stable runs " + r.image + "; canary removed, all traffic on stable", details());
+                }
+                default -> runStep();
+            }
+        }
+
+        private void runStep() {
+            if (r.currentStep >= spec.canarySteps().size()) {
+                r.stage = Release.STAGE_PROMOTE;
+                r.dueAt = now;
+                return;
+            }
+            Step step = spec.canarySteps().get(r.currentStep);
+            if (step instanceof Step.SetWeight w) {
+                if (router().apply(target, w.weight())) {
+                    r.weight = w.weight();
+                    completeStep(Map.of("weight", w.weight()));
+                } else {
+                    r.dueAt = now.plus(config.engine().pollInterval());
+                }
+            } else if (step instanceof Step.Pause p) {
+                r.pauseKind = "step";
+                if (p.duration() == null) {
+                    record("Paused", ReleaseState.Paused, Actors.SYSTEM,
+                            "pause step: waiting for a person to resume or promote", details());
+                } else {
+                    Instant until = now.plus(p.duration());
+                    r.stepData = new HashMap<>(Map.of("until", until.toString()));
+                    Map<String, Object> d = details();
+                    d.put("until", until.toString());
+                    record("Paused", ReleaseState.Paused, Actors.SYSTEM, "pause step of " + Durations.format(p.duration()), d);
+                    r.dueAt = until;
+                }
+            } else if (step instanceof Step.Analysis a) {
+                analyse(a);
+            }
+        }
+
+        private void analyse(Step.Analysis a) {
+            AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, r.currentStep,
+                    r.rolloutName, r.version, a, target, r.stepStartedAt));
+            if (v instanceof AnalysisGate.Passed passed) {
+                Map<String, Object> d = new HashMap<>(passed.details());
+                d.put("template", a.template());
+                completeStep(d);
+            } else if (v instanceof AnalysisGate.Running running) {
+                r.dueAt = running.next();
+            } else if (v instanceof AnalysisGate.Failed failed) {
+                Map<String, Object> d = details();
+                d.putAll(failed.details());
+                zeroThen("AnalysisFailed", ReleaseState.Aborted, Actors.SYSTEM, failed.reason(), d);
+            } else if (v instanceof AnalysisGate.Inconclusive inc) {
+                r.pauseKind = "analysis";
+                Map<String, Object> d = details();
+                d.putAll(inc.details());
+                record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
+            } else if (v instanceof AnalysisGate.Broken broken) {
+                fail(broken.reason());
+            }
+        }
+
+        private void pauseElapsed() {
+            if (!"step".equals(r.pauseKind) || r.stepData == null || r.stepData.get("until") == null) {
+                return;
+            }
+            Instant until = Instant.parse((String) r.stepData.get("until"));
+            if (now.isBefore(until)) {
+                r.dueAt = until;
+                return;
+            }
+            r.pauseKind = null;
+            record("Resumed", ReleaseState.Progressing, Actors.SYSTEM, "pause elapsed", details());
+            completeStep(Map.of());
+        }
+
+        void completeStep(Map<String, Object> extra) {
+            Step step = spec.canarySteps().get(r.currentStep);
+            Map<String, Object> d = details();
+            d.put("step", r.currentStep);
+            d.put("kind", step.kind());
+            d.put("spec", RolloutSpecParser.stepDocument(step));
+            d.putAll(extra);
+            history.note(r, "StepCompleted", Actors.SYSTEM, null, d);
+            r.currentStep++;
+            r.stepStartedAt = now;
+            r.stepData = null;
+            r.dueAt = now;
+        }
+
+        private void abort() {
+            String actor = r.requestedBy;
+            String reason = r.requestedReason;
+            Instant requestedAt = r.requestedAt;
+            clearRequest();
+            Map<String, Object> d = details();
+            boolean canaryStarted = r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused;
+            if (canaryStarted) {
+                router().zero(target);
+                if (requestedAt != null) {
+                    abortLatency.record(Duration.between(requestedAt, clock.instant()));
+                }
+                d.put("weightBefore", r.weight);
+            } else if (r.state == ReleaseState.RunningHooks && r.stepData != null) {
+                d.put("hookJobLeftRunning", r.stepData.get("job"));
+            }
+            r.weight = 0;
+            r.stepData = null;
+            r.pauseKind = null;
+            record("Aborted", ReleaseState.Aborted, actor, reason, d);
+        }
+
+        private void clearRequest() {
+            r.requestedAction = null;
+            r.requestedBy = null;
+            r.requestedReason = null;
+            r.requestedAt = null;
+        }
+
+        /** The release cannot go on: canary traffic to 0 (when a canary may exist), then Failed. */
+        private void fail(String reason) {
+            if (r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) {
+                try {
+                    router().zero(target);
+                    r.weight = 0;
+                } catch (RuntimeException e) {
+                    reason = reason + "; setting canary weight 0 failed too: " + e.getMessage();
+                }
+            }
+            r.stepData = null;
+            r.pauseKind = null;
+            record("Failed", ReleaseState.Failed, Actors.SYSTEM, reason, details());
+        }
+
+        private void zeroThen(String type, ReleaseState to, String actor, String reason, Map<String, Object> d) {
+            router().zero(target);
+            d.put("weightBefore", r.weight);
+            r.weight = 0;
+            r.stepData = null;
+            r.pauseKind = null;
+            record(type, to, actor, reason, d);
+        }
+
+        private void record(String type, ReleaseState to, String actor, String reason, Map<String, Object> details) {
+            history.record(r, type, to, actor, reason, details);
+        }
+
+        Map<String, Object> details() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("engine", engineId);
+            d.put("attempt", r.attempt);
+            return d;
+        }
+
+        TrafficRouter router() {
+            return target.routing() instanceof TrafficRouting.GatewayApi ? gatewayRouter : replicaRouter;
+        }
+    }
+
+    ReleaseTarget target(RolloutSpec spec, Release r) {
+        String namespace = spec.target() != null && spec.target().namespace() != null ? spec.target().namespace()
+                : cluster.defaultNamespace();
+        String deployment = spec.target() != null && spec.target().deployment() != null ? spec.target().deployment()
+                : spec.name();
+        TrafficRouting routing = spec.trafficRouting() == null ? new TrafficRouting.Replicas() : spec.trafficRouting();
+        return new ReleaseTarget(r.rolloutName, r.id, namespace, deployment, routing, r.image);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

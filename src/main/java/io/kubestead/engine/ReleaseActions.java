@@ -1,0 +1,211 @@
+package io.kubestead.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Documents;
+import io.kubestead.common.Exceptions;
+import io.kubestead.common.FieldError;
+import io.kubestead.common.Node;
+import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseService;
+import io.kubestead.rollout.ReleaseState;
+import io.kubestead.rollout.ReleaseView;
+import io.kubestead.rollout.RolloutService;
+import io.kubestead.rollout.spec.RolloutSpec;
+import io.kubestead.rollout.spec.RolloutSpecParser;
+import io.kubestead.rollout.spec.Step;
+
+/**
+ * Pause, resume, promote, promote-full, abort and retry. Each takes the release's row lock, so of concurrent
+ * conflicting actions exactly one wins and the others see the state it left (409). Abort is carried out by the
+ * engine (canary weight 0 first, then Aborted), which every committed change wakes at once.
+ */
+@ApplicationScoped
+public class ReleaseActions {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ReleaseService history;
+
+    @Inject
+    RolloutService rollouts;
+
+    @Inject
+    Clock clock;
+
+    /** Reads the optional body of an action: {"reason": "..."}. */
+    public static String parseReason(byte[] body, String contentType) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        Node root = Node.root(Documents.read(body, contentType == null ? "application/json" : contentType), errors);
+        String reason = null;
+        if (root.expectMap()) {
+            reason = root.string("reason", false, 1000);
+            root.finish();
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return reason == null || reason.isBlank() ? null : reason.trim();
+    }
+
+    @Transactional
+    public ReleaseView act(String id, Action action, String actor, String reason) {
+        Release r = history.requireLocked(id);
+        RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
+        Instant now = clock.instant();
+        switch (action) {
+            case PAUSE -> pause(r, actor, reason);
+            case RESUME -> resume(r, spec, actor, reason, now);
+            case PROMOTE -> promote(r, spec, actor, reason, now);
+            case PROMOTE_FULL -> promoteFull(r, actor, reason, now);
+            case ABORT -> abort(r, actor, reason, now);
+            case RETRY -> retry(r, spec, actor, reason, now);
+        }
+        return history.get(String.valueOf(r.id));
+    }
+
+    private void pause(Release r, String actor, String reason) {
+        requireNoAbort(r, "pause");
+        if (r.state != ReleaseState.Progressing || !Release.STAGE_STEP.equals(r.stage)) {
+            throw invalid(r, "pause", "only a release progressing through its canary steps can be paused");
+        }
+        r.pauseKind = "manual";
+        r.dueAt = null;
+        history.record(r, "Paused", ReleaseState.Paused, actor, reason, Map.of("step", r.currentStep));
+    }
+
+    private void resume(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
+        requireNoAbort(r, "resume");
+        if (r.state != ReleaseState.Paused) {
+            throw invalid(r, "resume", "only a Paused release can be resumed");
+        }
+        String kind = r.pauseKind;
+        r.pauseKind = null;
+        history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep,
+                "pause", kind == null ? "manual" : kind));
+        if ("step".equals(kind) || "analysis".equals(kind)) {
+            // a pause step ends when a person resumes it; an inconclusive analysis is judged good by them
+            skipStep(r, spec, actor, now);
+        } else {
+            r.dueAt = now;
+        }
+    }
+
+    private void promote(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
+        requireNoAbort(r, "promote");
+        if (!(r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) || !Release.STAGE_STEP.equals(r.stage)) {
+            throw invalid(r, "promote", "only a release in its canary steps can be promoted to the next step");
+        }
+        if (r.state == ReleaseState.Paused) {
+            r.pauseKind = null;
+            history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep));
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("step", r.currentStep);
+        if (r.currentStep < spec.canarySteps().size()) {
+            d.put("spec", RolloutSpecParser.stepDocument(spec.canarySteps().get(r.currentStep)));
+        }
+        history.note(r, "StepPromoted", actor, reason, d);
+        skipStep(r, spec, actor, now);
+    }
+
+    private void skipStep(Release r, RolloutSpec spec, String actor, Instant now) {
+        if (r.currentStep < spec.canarySteps().size()) {
+            Step step = spec.canarySteps().get(r.currentStep);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("step", r.currentStep);
+            d.put("kind", step.kind());
+            d.put("spec", RolloutSpecParser.stepDocument(step));
+            d.put("by", actor);
+            history.note(r, "StepCompleted", actor, null, d);
+            r.currentStep++;
+        }
+        r.stepStartedAt = now;
+        r.stepData = null;
+        r.dueAt = now;
+    }
+
+    private void promoteFull(Release r, String actor, String reason, Instant now) {
+        requireNoAbort(r, "promote-full");
+        if (!(r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) || !Release.STAGE_STEP.equals(r.stage)) {
+            throw invalid(r, "promote-full", "only a release in its canary steps can be promoted in full");
+        }
+        r.pauseKind = null;
+        r.stage = Release.STAGE_PROMOTE;
+        r.stepData = null;
+        r.dueAt = now;
+        history.record(r, "PromoteFull", ReleaseState.Progressing, actor, reason,
+                Map.of("skippedFromStep", r.currentStep));
+    }
+
+    private void abort(Release r, String actor, String reason, Instant now) {
+        requireNoAbort(r, "abort");
+        if (!r.state.active()) {
+            throw invalid(r, "abort", "it has already finished");
+        }
+        if (Release.STAGE_STABLE_ROLLOUT.equals(r.stage) || Release.STAGE_CLEANUP.equals(r.stage)) {
+            throw invalid(r, "abort", "promotion is under way: the stable Deployment already runs " + r.image);
+        }
+        r.requestedAction = "abort";
+        r.requestedBy = actor;
+        r.requestedReason = reason;
+        r.requestedAt = now;
+        r.dueAt = Reconciler.FIRST;
+        history.note(r, "AbortRequested", actor, reason, Map.of("weight", r.weight));
+    }
+
+    private void retry(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
+        if (r.state != ReleaseState.Aborted && r.state != ReleaseState.Failed) {
+            throw invalid(r, "retry", "only an Aborted or Failed release can be retried");
+        }
+        r.attempt++;
+        r.stepData = null;
+        r.pauseKind = null;
+        r.stage = Release.STAGE_STEP;
+        r.currentStep = 0;
+        r.stepStartedAt = now;
+        r.dueAt = now;
+        boolean hooksUnfinished = r.hookIndex < spec.preDeployHooks().size();
+        ReleaseState to = hooksUnfinished ? ReleaseState.RunningHooks : ReleaseState.Progressing;
+        history.record(r, "Retried", to, actor, reason, Map.of("attempt", r.attempt,
+                "from", hooksUnfinished ? "hook " + spec.preDeployHooks().get(r.hookIndex).name() : "step 0"));
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            if ("23505".equals(Exceptions.sqlState(e))) {
+                throw ApiException.conflict("Cannot retry release " + r.id + ": another release of rollout "
+                        + r.rolloutName + " is in progress.");
+            }
+            throw e;
+        }
+    }
+
+    private static void requireNoAbort(Release r, String action) {
+        if ("abort".equals(r.requestedAction)) {
+            throw ApiException.conflict("Cannot " + action + " release " + r.id + ": it is " + r.state
+                    + " and an abort is already under way.");
+        }
+    }
+
+    private static ApiException invalid(Release r, String action, String why) {
+        return ApiException.conflict("Cannot " + action + " release " + r.id + ": it is " + r.state
+                + (Release.STAGE_STEP.equals(r.stage) ? "" : " (" + r.stage + ")") + "; " + why + ".");
+    }
+}

@@ -1,0 +1,5 @@
+package io.kubestead.rollout;
+
+/** Fired with every release event; transactional observers see it once the change has committed. */
+public record ReleaseChanged(long releaseId, String type, ReleaseState state) {
+}

@@ -1,0 +1,467 @@
+package io.kubestead.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubestead.kube.KubeNames;
+import io.kubestead.testing.MutableClock;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+@QuarkusTest
+@TestProfile(EngineProfile.class)
+@WithKubernetesTestServer(crud = true)
+class ReleaseEngineTest extends EngineFixture {
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Engine engine;
+
+    /** The metric provider this test controls: how many evaluations stay Running, then the verdict. */
+    static final class ControlledGate extends TemplateCheckingAnalysisGate {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile int runningFor;
+        volatile Verdict verdict = new Passed(Map.of("value", 0.001));
+
+        @Override
+        public Verdict evaluate(Request request) {
+            if (calls.incrementAndGet() <= runningFor) {
+                return new Running(Instant.now().plusMillis(20));
+            }
+            return verdict;
+        }
+    }
+
+    ControlledGate gate;
+    String ns;
+    String name;
+
+    @BeforeEach
+    void setUp() {
+        gate = new ControlledGate();
+        QuarkusMock.installMockForType(gate, AnalysisGate.class);
+        ns = unique("ns");
+        name = unique("svc");
+        stable(client, ns, name, 3, "registry.example.com/" + name + ":1.0.0");
+    }
+
+    @AfterEach
+    void tearDown() {
+        MutableClock.INSTANCE.reset();
+    }
+
+    Deployment stableDeployment() {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    Deployment canary() {
+        return client.apps().deployments().inNamespace(ns).withName(KubeNames.canary(name)).get();
+    }
+
+    @Test
+    void theDesignSpecRunsEndToEnd() {
+        jobTemplate("db-migration-job", Map.of());
+        given().contentType(YAML).body("analysisTemplate:\n  name: http-error-rate-gate\n")
+                .put("/api/v1/analysis-templates/http-error-rate-gate");
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - name: run-expand-migration
+                      jobTemplate: db-migration-job
+                      failureAction: abort
+                  canarySteps:
+                    - setWeight: 5
+                    - pause:
+                        duration: 5m
+                    - analysis:
+                        template: http-error-rate-gate
+                    - setWeight: 100
+                """.formatted(ns));
+        gate.runningFor = 3;
+        long id = release(name, "1.1.0");
+
+        awaitState(id, "Paused");
+        List<Job> jobs = hookJobs(client, ns, id);
+        assertThat(jobs).hasSize(1);
+        Job job = jobs.get(0);
+        assertThat(job.getMetadata().getName()).isEqualTo(name + "-" + id + "-run-expand-migration");
+        assertThat(job.getMetadata().getLabels()).containsEntry(KubeNames.LABEL_ROLLOUT, name)
+                .containsEntry(KubeNames.LABEL_HOOK, "run-expand-migration");
+        assertThat(canary().getSpec().getReplicas()).isEqualTo(1);
+        assertThat(canary().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.com/" + name + ":1.1.0");
+        assertThat(get(id).getInt("weight")).isEqualTo(5);
+
+        // the 5-minute pause ends on the clock, not after five real minutes
+        MutableClock.INSTANCE.advance(Duration.ofMinutes(5).plusSeconds(1));
+        engine.wake();
+        awaitState(id, "Promoted");
+
+        assertThat(gate.calls.get()).isEqualTo(4);
+        assertThat(stableDeployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.com/" + name + ":1.1.0");
+        assertThat(canary()).isNull();
+        assertThat(eventTypes(id)).containsSubsequence("Created", "HooksStarted", "HookStarted", "HookSucceeded",
+                "HooksCompleted", "StepCompleted", "Paused", "Resumed", "StepCompleted", "StepCompleted",
+                "StepCompleted", "StableUpdated", "Promoted");
+        assertThat(hookJobs(client, ns, id)).hasSize(1);
+    }
+
+    @Test
+    void aFailedHookWithAbortAbortsBeforeAnyCanaryExists() {
+        jobTemplate("failing-migration", Map.of(KubeNames.SANDBOX_FAIL, "true"));
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - {name: migrate, jobTemplate: failing-migration, failureAction: abort}
+                  canarySteps:
+                    - setWeight: 50
+                """.formatted(ns));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Aborted");
+        assertThat(canary()).isNull();
+        assertThat(eventTypes(id)).doesNotContain("StepCompleted").contains("HookFailed");
+        Map<String, Object> failed = events(id).stream().filter(e -> "HookFailed".equals(e.get("type"))).findFirst().orElseThrow();
+        assertThat((String) failed.get("reason")).contains("no canary was created");
+        assertThat(failed.get("to")).isEqualTo("Aborted");
+        assertThat(stableDeployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .endsWith(":1.0.0");
+    }
+
+    @Test
+    void aFailedHookWithContinueWarnsAndGoesOn() {
+        jobTemplate("failing-migration", Map.of(KubeNames.SANDBOX_FAIL, "true"));
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - {name: migrate, jobTemplate: failing-migration, failureAction: continue}
+                  canarySteps:
+                    - setWeight: 50
+                """.formatted(ns));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Promoted");
+        Map<String, Object> failed = events(id).stream().filter(e -> "HookFailed".equals(e.get("type"))).findFirst().orElseThrow();
+        assertThat(((Map<?, ?>) failed.get("details")).get("warning")).isEqualTo(true);
+    }
+
+    @Test
+    void aMissingJobTemplateFailsTheReleaseSayingSo() {
+        rollout(name, "  target: {namespace: %s}\n  preDeployHooks:\n    - {name: m, jobTemplate: nowhere-to-be-found}\n".formatted(ns));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Failed");
+        assertThat(events(id).get(events(id).size() - 1).get("reason").toString()).contains("nowhere-to-be-found")
+                .contains("does not exist");
+    }
+
+    @Test
+    void aMissingAnalysisTemplateFailsTheReleaseAndTakesTrafficOffTheCanary() {
+        rollout(name, """
+                  target: {namespace: %s}
+                  canarySteps:
+                    - setWeight: 40
+                    - analysis: {template: no-such-gate}
+                """.formatted(ns));
+        QuarkusMock.installMockForType(new TemplateCheckingAnalysisGate() {
+            {
+                templates = io.quarkus.arc.Arc.container().instance(io.kubestead.template.TemplateService.class).get();
+            }
+        }, AnalysisGate.class);
+        long id = release(name, "2.0.0");
+        awaitState(id, "Failed");
+        assertThat(events(id).get(events(id).size() - 1).get("reason").toString())
+                .contains("analysis template \"no-such-gate\" does not exist");
+        assertThat(canary().getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void abortAtEveryStepSetsCanaryWeightZeroAndLeavesStableAlone() {
+        rollout(name, """
+                  target: {namespace: %s}
+                  canarySteps:
+                    - setWeight: 20
+                    - pause: {}
+                    - setWeight: 60
+                    - pause: {}
+                """.formatted(ns));
+        var stableSpec = stableDeployment().getSpec();
+        for (int abortAt = 0; abortAt < 4; abortAt++) {
+            long id = release(name, "3.0." + abortAt);
+            try {
+                switch (abortAt) {
+                    case 0 -> { // setWeight 20, canary not yet ready
+                        simulator.pause(true);
+                        await().atMost(Duration.ofSeconds(30)).until(() -> "Progressing".equals(state(id)));
+                    }
+                    case 1 -> awaitState(id, "Paused");
+                    case 2 -> { // setWeight 60 under way
+                        awaitState(id, "Paused");
+                        simulator.pause(true);
+                        act(id, "resume", "tester", null);
+                        await().atMost(Duration.ofSeconds(30)).until(() -> get(id).getInt("currentStep") == 2);
+                    }
+                    default -> {
+                        awaitState(id, "Paused");
+                        act(id, "resume", "tester", null);
+                        await().atMost(Duration.ofSeconds(30))
+                                .until(() -> get(id).getInt("currentStep") == 3 && "Paused".equals(state(id)));
+                    }
+                }
+                assertThat(get(id).getInt("currentStep")).isEqualTo(abortAt);
+                act(id, "abort", "carol", "abort at step " + abortAt);
+                awaitState(id, "Aborted");
+            } finally {
+                simulator.pause(false);
+            }
+            assertThat(get(id).getInt("weight")).isZero();
+            Deployment canary = canary();
+            if (canary != null) {
+                assertThat(canary.getSpec().getReplicas()).isZero();
+            }
+            Map<String, Object> aborted = events(id).get(events(id).size() - 1);
+            assertThat(aborted.get("type")).isEqualTo("Aborted");
+            assertThat(aborted.get("actor")).isEqualTo("api:carol");
+            assertThat(aborted.get("reason")).isEqualTo("abort at step " + abortAt);
+            // the simulated controller writes the stable Deployment's status; its spec nobody touches
+            assertThat(stableDeployment().getSpec()).isEqualTo(stableSpec);
+        }
+    }
+
+    @Test
+    void pauseAndResume() {
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - setWeight: 100\n".formatted(ns));
+        simulator.pause(true);
+        try {
+            long id = release(name, "4.0.0");
+            awaitState(id, "Progressing");
+            act(id, "pause", "dave", "looking at dashboards");
+            assertThat(state(id)).isEqualTo("Paused");
+            assertThat(get(id).getString("pauseKind")).isEqualTo("manual");
+            given().post("/api/v1/releases/" + id + "/pause").then().statusCode(409)
+                    .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("Paused"));
+            simulator.pause(false);
+            act(id, "resume", "dave", "all good");
+            awaitState(id, "Promoted");
+            assertThat(eventTypes(id)).containsSubsequence("Paused", "Resumed", "StepCompleted", "StepCompleted", "Promoted");
+        } finally {
+            simulator.pause(false);
+        }
+    }
+
+    @Test
+    void promoteFullSkipsTheRemainingSteps() {
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 10\n    - pause: {}\n    - setWeight: 50\n    - pause: {}\n".formatted(ns));
+        long id = release(name, "5.0.0");
+        awaitState(id, "Paused");
+        act(id, "promote-full", "erin", "hotfix");
+        awaitState(id, "Promoted");
+        assertThat(stableDeployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":5.0.0");
+        assertThat(canary()).isNull();
+        assertThat(eventTypes(id)).containsSubsequence("PromoteFull", "StableUpdated", "Promoted");
+        assertThat(eventTypes(id).stream().filter("StepCompleted"::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void promoteMovesToTheNextStep() {
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - pause: {}\n    - pause: {}\n".formatted(ns));
+        long id = release(name, "5.1.0");
+        awaitState(id, "Paused");
+        act(id, "promote", "erin", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(id).getInt("currentStep") == 1 && "Paused".equals(state(id)));
+        act(id, "promote", "erin", null);
+        awaitState(id, "Promoted");
+    }
+
+    @Test
+    void retryRunsTheStepsAgainWithoutRunningHooksTwice() {
+        jobTemplate("quick-migration", Map.of());
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - {name: migrate, jobTemplate: quick-migration}
+                  canarySteps:
+                    - setWeight: 30
+                    - pause: {}
+                """.formatted(ns));
+        long id = release(name, "6.0.0");
+        awaitState(id, "Paused");
+        act(id, "abort", "frank", "bad latency");
+        awaitState(id, "Aborted");
+        given().post("/api/v1/releases/" + id + "/abort").then().statusCode(409);
+        act(id, "retry", "frank", "latency fixed");
+        awaitState(id, "Paused");
+        assertThat(get(id).getInt("attempt")).isEqualTo(2);
+        act(id, "resume", "frank", null);
+        awaitState(id, "Promoted");
+        assertThat(hookJobs(client, ns, id)).hasSize(1);
+        assertThat(eventTypes(id)).containsSubsequence("Aborted", "Retried", "StepCompleted", "Promoted");
+    }
+
+    @Test
+    void invalidActionsAre409NamingTheState() {
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - pause: {}\n".formatted(ns));
+        long id = release(name, "7.0.0");
+        awaitState(id, "Paused");
+        given().post("/api/v1/releases/" + id + "/retry").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("it is Paused"));
+        given().post("/api/v1/releases/" + id + "/explode").then().statusCode(404);
+        given().contentType("application/json").body("{\"reason\": 5}").post("/api/v1/releases/" + id + "/abort")
+                .then().statusCode(400).body("errors[0].path", org.hamcrest.Matchers.equalTo("reason"));
+    }
+
+    @Test
+    void ofManyConcurrentConflictingActionsExactlyOneWins() throws Exception {
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 10\n    - pause: {}\n".formatted(ns));
+        long id = release(name, "8.0.0");
+        awaitState(id, "Paused");
+        assertThat(concurrently(id, "resume")).isEqualTo(1);
+        awaitState(id, "Promoted");
+        long second = release(name, "8.0.1");
+        awaitState(second, "Paused");
+        assertThat(concurrently(second, "abort")).isEqualTo(1);
+        awaitState(second, "Aborted");
+        assertThat(concurrently(second, "retry")).isEqualTo(1);
+        assertThat(events(second).stream().filter(e -> "AbortRequested".equals(e.get("type"))).count()).isEqualTo(1);
+        assertThat(events(second).stream().filter(e -> "Retried".equals(e.get("type"))).count()).isEqualTo(1);
+    }
+
+    /** Sends the same action eight times at once; returns how many were accepted (the rest must be 409). */
+    int concurrently(long id, String action) throws Exception {
+        int n = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return given().post("/api/v1/releases/" + id + "/" + action).then().extract().statusCode();
+            }));
+        }
+        start.countDown();
+        int ok = 0;
+        for (var f : results) {
+            int status = f.get();
+            assertThat(status).isIn(200, 409);
+            ok += status == 200 ? 1 : 0;
+        }
+        pool.shutdown();
+        return ok;
+    }
+
+    @Test
+    void gatewayApiWeightsMoveOnTheHttpRoute() {
+        client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder().withNewMetadata().withName("route")
+                        .withNamespace(ns).endMetadata().withNewSpec().addNewRule().addNewBackendRef().withName("svc-stable")
+                        .withPort(8080).withWeight(100).endBackendRef().endRule().endSpec().build()).create();
+        rollout(name, """
+                  target: {namespace: %s}
+                  trafficRouting:
+                    gatewayAPI: {httpRoute: route, stableService: svc-stable, canaryService: svc-canary}
+                  canarySteps:
+                    - setWeight: 30
+                    - pause: {}
+                    - setWeight: 80
+                    - pause: {}
+                """.formatted(ns));
+        long id = release(name, "9.0.0");
+        awaitState(id, "Paused");
+        assertThat(routeWeights()).isEqualTo(Map.of("svc-stable", 70, "svc-canary", 30));
+        act(id, "resume", "gina", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(id).getInt("currentStep") == 3 && "Paused".equals(state(id)));
+        assertThat(routeWeights()).isEqualTo(Map.of("svc-stable", 20, "svc-canary", 80));
+        act(id, "abort", "gina", "errors");
+        awaitState(id, "Aborted");
+        assertThat(routeWeights()).isEqualTo(Map.of("svc-stable", 100, "svc-canary", 0));
+        assertThat(canary().getSpec().getReplicas()).isZero();
+    }
+
+    Map<String, Integer> routeWeights() {
+        var route = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(ns)
+                .withName("route").get();
+        Map<String, Integer> w = new java.util.HashMap<>();
+        route.getSpec().getRules().get(0).getBackendRefs().forEach(r -> w.put(r.getName(), r.getWeight()));
+        return w;
+    }
+
+    @Test
+    void anExistingHookJobIsAdoptedNeverCreatedTwice() {
+        jobTemplate("quick-migration", Map.of());
+        rollout(name, "  target: {namespace: %s}\n  preDeployHooks:\n    - {name: migrate, jobTemplate: quick-migration}\n".formatted(ns));
+        engine.stop();
+        try {
+            long id = release(name, "10.0.0");
+            // a Job made by an earlier move whose transaction never committed (a crash right after the create)
+            String jobName = KubeNames.hookJob(name, id, "migrate", 1);
+            Job made = client.batch().v1().jobs().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                    .withNewMetadata().withName(jobName).withNamespace(ns).addToLabels(KubeNames.LABEL_RELEASE, String.valueOf(id))
+                    .endMetadata().withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                    .addNewContainer().withName("m").withImage("m:1").endContainer().endSpec().endTemplate().endSpec().build())
+                    .create();
+            engine.start();
+            awaitState(id, "Promoted");
+            List<Job> jobs = hookJobs(client, ns, id);
+            assertThat(jobs).hasSize(1);
+            assertThat(jobs.get(0).getMetadata().getUid()).isEqualTo(made.getMetadata().getUid());
+        } finally {
+            engine.start();
+        }
+    }
+
+    @Test
+    void anotherEngineResumesAReleaseMidHook() {
+        jobTemplate("slow-migration", Map.of(io.kubestead.kube.SandboxSimulator.DURATION, "10m"));
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - {name: migrate, jobTemplate: slow-migration}
+                  canarySteps:
+                    - setWeight: 50
+                """.formatted(ns));
+        engine.stop();
+        EngineRunner first = engine.newRunner("first");
+        EngineRunner second = engine.newRunner("second");
+        try {
+            first.start();
+            long id = release(name, "11.0.0");
+            await().atMost(Duration.ofSeconds(30)).until(() -> eventTypes(id).contains("HookStarted"));
+            first.stop();
+            second.start();
+            MutableClock.INSTANCE.advance(Duration.ofMinutes(11));
+            second.wake();
+            awaitState(id, "Promoted");
+            assertThat(hookJobs(client, ns, id)).hasSize(1);
+            List<Object> engines = events(id).stream().map(e -> e.get("details") == null ? null
+                    : ((Map<?, ?>) e.get("details")).get("engine")).filter(java.util.Objects::nonNull).map(Object.class::cast).toList();
+            assertThat(engines).contains("first", "second");
+            assertThat(eventTypes(id).stream().filter("HookStarted"::equals).count()).isEqualTo(1);
+            assertThat(eventTypes(id).stream().filter("HookSucceeded"::equals).count()).isEqualTo(1);
+        } finally {
+            first.stop();
+            second.stop();
+            engine.start();
+        }
+    }
+
+    @Inject
+    io.kubestead.kube.SandboxSimulator simulator;
+}
