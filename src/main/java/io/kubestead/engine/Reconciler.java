@@ -130,7 +130,8 @@ public class Reconciler {
                 claimed[0] = ((Number) rows.get(0)[0]).longValue();
                 Instant due = toInstant(rows.get(0)[1]);
                 if (due.isAfter(FIRST)) {
-                    lag.record(Duration.between(due, now));
+                    // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
+                    lag.record(due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
                 }
                 Release r = em.find(Release.class, claimed[0]);
                 new Move(r, engineId, now).run();

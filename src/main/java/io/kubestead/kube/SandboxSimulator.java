@@ -52,10 +52,14 @@ public class SandboxSimulator {
         return !paused && (SandboxCluster.active() || config.sandbox().simulate());
     }
 
-    /** Tests stop the simulated controllers to look at the cluster in between. */
+    /** Tests stop the simulated controllers to look at the cluster in between; a pass under way finishes first. */
     public void pause(boolean pause) {
-        this.paused = pause;
+        synchronized (passLock) {
+            this.paused = pause;
+        }
     }
+
+    private final Object passLock = new Object();
 
     private java.util.concurrent.ScheduledExecutorService timer;
 
@@ -76,13 +80,15 @@ public class SandboxSimulator {
     }
 
     void tick() {
-        if (!enabled()) {
-            return;
-        }
-        try {
-            simulate();
-        } catch (RuntimeException e) {
-            LOG.debugf("Sandbox simulator: %s", e.getMessage());
+        synchronized (passLock) {
+            if (!enabled()) {
+                return;
+            }
+            try {
+                simulate();
+            } catch (RuntimeException e) {
+                LOG.debugf("Sandbox simulator: %s", e.getMessage());
+            }
         }
     }
 

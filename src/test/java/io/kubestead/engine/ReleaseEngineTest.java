@@ -205,11 +205,13 @@ class ReleaseEngineTest extends EngineFixture {
                 """.formatted(ns));
         var stableSpec = stableDeployment().getSpec();
         for (int abortAt = 0; abortAt < 4; abortAt++) {
+            if (abortAt == 0) {
+                simulator.pause(true);
+            }
             long id = release(name, "3.0." + abortAt);
             try {
                 switch (abortAt) {
                     case 0 -> { // setWeight 20, canary not yet ready
-                        simulator.pause(true);
                         await().atMost(Duration.ofSeconds(30)).until(() -> "Progressing".equals(state(id)));
                     }
                     case 1 -> awaitState(id, "Paused");

@@ -1,0 +1,98 @@
+package io.kubestead.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseEvent;
+import io.kubestead.rollout.ReleaseState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** Two engines on one database and 200 releases: no release is ever advanced by both. */
+@QuarkusTest
+@TestProfile(EngineProfile.class)
+@WithKubernetesTestServer(crud = true)
+class TwoEnginesTest extends EngineFixture {
+
+    static final int RELEASES = 200;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Engine engine;
+
+    @Test
+    void twoEnginesShareTheWorkAndNeverActOnOneReleaseTogether() {
+        engine.stop();
+        EngineRunner alpha = engine.newRunner("alpha");
+        EngineRunner beta = engine.newRunner("beta");
+        String ns = unique("two");
+        List<Long> ids = new ArrayList<>();
+        try {
+            alpha.start();
+            beta.start();
+            for (int i = 0; i < RELEASES; i++) {
+                String name = "two-" + i + "-" + ns.substring(4);
+                stable(client, ns, name, 2, "img/" + name + ":1");
+                rollout(name, """
+                          target: {namespace: %s}
+                          canarySteps:
+                            - setWeight: 50
+                            - pause: {duration: 1s}
+                            - setWeight: 100
+                        """.formatted(ns));
+                ids.add(release(name, "2.0." + i));
+            }
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> QuarkusTransaction
+                    .requiringNew().call(() -> Release.count("id in ?1 and state = ?2", ids, ReleaseState.Promoted)) == RELEASES);
+        } finally {
+            alpha.stop();
+            beta.stop();
+            engine.start();
+        }
+
+        Set<Object> enginesSeen = new HashSet<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (long id : ids) {
+                List<ReleaseEvent> events = ReleaseEvent.list("releaseId = ?1 order by id", id);
+                ReleaseState state = null;
+                Map<Object, Integer> stepsCompleted = new HashMap<>();
+                for (ReleaseEvent e : events) {
+                    // every event starts from the state the previous one left: no move was made on a stale view
+                    if (state != null) {
+                        assertThat(e.fromState).as("release %d, event %s", id, e.type).isEqualTo(state);
+                    }
+                    state = e.toState;
+                    if (e.details != null && e.details.get("engine") != null) {
+                        enginesSeen.add(e.details.get("engine"));
+                    }
+                    if ("StepCompleted".equals(e.type)) {
+                        stepsCompleted.merge(e.details.get("step"), 1, Integer::sum);
+                    }
+                }
+                assertThat(stepsCompleted).as("release %d", id).isEqualTo(Map.of(0, 1, 1, 1, 2, 1));
+                assertThat(events.stream().filter(e -> "Promoted".equals(e.type)).count()).isEqualTo(1);
+                assertThat(events.stream().filter(e -> "Paused".equals(e.type)).count()).isEqualTo(1);
+                assertThat(state).isEqualTo(ReleaseState.Promoted);
+            }
+        });
+        assertThat(enginesSeen).contains("alpha", "beta");
+    }
+}
