@@ -14,9 +14,12 @@ public interface AnalysisGate {
 
     Verdict evaluate(Request request);
 
-    /** @param stepStartedAt when the analysis step began (measurements are counted from there) */
-    record Request(long releaseId, int attempt, int step, String rollout, String version, Step.Analysis analysis,
-            ReleaseTarget target, Instant stepStartedAt) {
+    /**
+     * @param background true for a rollout-level analysis (then {@code step} is the template's index)
+     * @param stepStartedAt when the analysis step began
+     */
+    record Request(long releaseId, int attempt, int step, boolean background, String rollout, String version,
+            Step.Analysis analysis, ReleaseTarget target, Instant stepStartedAt) {
     }
 
     sealed interface Verdict {

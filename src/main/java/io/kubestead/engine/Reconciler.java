@@ -215,6 +215,7 @@ public class Reconciler {
                         // finished: nothing to do
                     }
                 }
+                background();
             } catch (ClusterException e) {
                 fail(e.getMessage());
             }
@@ -387,7 +388,7 @@ public class Reconciler {
         }
 
         private void analyse(Step.Analysis a) {
-            AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, r.currentStep,
+            AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, r.currentStep, false,
                     r.rolloutName, r.version, a, target, r.stepStartedAt));
             if (v instanceof AnalysisGate.Passed passed) {
                 Map<String, Object> d = new HashMap<>(passed.details());
@@ -406,6 +407,42 @@ public class Reconciler {
                 record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
             } else if (v instanceof AnalysisGate.Broken broken) {
                 fail(broken.reason());
+            }
+        }
+
+        /** Rollout-level analysis: measures across steps from startingStep on, and aborts whenever it fails. */
+        private void background() {
+            RolloutSpec.BackgroundAnalysis bg = spec.analysis();
+            boolean applies = bg != null && (r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused)
+                    && Release.STAGE_STEP.equals(r.stage) && r.currentStep >= bg.startingStep() && r.requestedAction == null;
+            if (!applies) {
+                return;
+            }
+            for (int i = 0; i < bg.templates().size(); i++) {
+                AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, i, true, r.rolloutName,
+                        r.version, new Step.Analysis(bg.templates().get(i), bg.args()), target, r.stepStartedAt));
+                if (v instanceof AnalysisGate.Running running) {
+                    r.dueAt = r.dueAt == null ? running.next() : min(r.dueAt, running.next());
+                } else if (v instanceof AnalysisGate.Failed failed) {
+                    Map<String, Object> d = details();
+                    d.putAll(failed.details());
+                    d.put("background", true);
+                    zeroThen("AnalysisFailed", ReleaseState.Aborted, Actors.SYSTEM, failed.reason(), d);
+                    r.dueAt = null;
+                    return;
+                } else if (v instanceof AnalysisGate.Inconclusive inc && r.state == ReleaseState.Progressing) {
+                    r.pauseKind = "manual";
+                    Map<String, Object> d = details();
+                    d.putAll(inc.details());
+                    d.put("background", true);
+                    record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
+                    r.dueAt = null;
+                    return;
+                } else if (v instanceof AnalysisGate.Broken broken) {
+                    fail(broken.reason());
+                    r.dueAt = null;
+                    return;
+                }
             }
         }
 

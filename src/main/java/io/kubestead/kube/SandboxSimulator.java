@@ -63,7 +63,16 @@ public class SandboxSimulator {
 
     private java.util.concurrent.ScheduledExecutorService timer;
 
+    private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Job> jobs;
+    private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Deployment> deploymentInformer;
+
     void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
+        if (!SandboxCluster.active() && !config.sandbox().simulate()) {
+            return;
+        }
+        // the simulated controllers read from informer caches, as real ones do, rather than listing every pass
+        jobs = client.batch().v1().jobs().inAnyNamespace().inform();
+        deploymentInformer = client.apps().deployments().inAnyNamespace().inform();
         timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandbox-simulator");
             t.setDaemon(true);
@@ -76,6 +85,8 @@ public class SandboxSimulator {
     void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent e) {
         if (timer != null) {
             timer.shutdownNow();
+            jobs.stop();
+            deploymentInformer.stop();
         }
     }
 
@@ -94,11 +105,11 @@ public class SandboxSimulator {
 
     public void simulate() {
         Instant now = clock.instant();
-        for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
-            completeJob(job, now);
+        for (Job job : jobs.getStore().list()) {
+            completeJob(copy(job), now);
         }
-        for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
-            readyDeployment(d, now);
+        for (Deployment d : deploymentInformer.getStore().list()) {
+            readyDeployment(copy(d), now);
         }
     }
 
@@ -156,6 +167,14 @@ public class SandboxSimulator {
                 .withAvailableReplicas(ready).withUpdatedReplicas(updated).withObservedGeneration(generation).build());
         client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d).updateStatus();
     }
+
+    /** Cached objects are shared: change a copy. */
+    private static <T> T copy(T o) {
+        return io.fabric8.kubernetes.client.utils.KubernetesSerialization.class.cast(SERIALIZATION).clone(o);
+    }
+
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
     /** Forgets what it has seen (tests reuse names). */
     public void reset() {

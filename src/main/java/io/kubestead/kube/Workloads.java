@@ -103,6 +103,11 @@ public class Workloads {
         if (!t.image().equals(c.getImage())) {
             deployment(t.namespace(), t.deployment()).edit(d -> {
                 targetContainer(d.getSpec().getTemplate().getSpec().getContainers(), t.deployment()).setImage(t.image());
+                // lets the engine hear of the stable rollout's progress instead of polling for it
+                java.util.Map<String, String> labels = d.getMetadata().getLabels() == null ? new HashMap<>()
+                        : new HashMap<>(d.getMetadata().getLabels());
+                labels.put(KubeNames.LABEL_RELEASE, String.valueOf(t.release()));
+                d.getMetadata().setLabels(labels);
                 return d;
             });
         }

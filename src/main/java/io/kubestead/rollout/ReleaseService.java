@@ -134,6 +134,12 @@ public class ReleaseService {
         return e;
     }
 
+    /** The release of a rollout that is running now, if any. */
+    public java.util.Optional<ReleaseView> active(String rollout) {
+        return Release.<Release>find("rolloutName = ?1 and state in ?2", rollout, ReleaseState.ACTIVE).firstResultOptional()
+                .map(this::view);
+    }
+
     public ReleaseView get(String id) {
         return view(require(id));
     }

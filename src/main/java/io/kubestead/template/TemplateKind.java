@@ -31,7 +31,8 @@ public enum TemplateKind {
 
     /** Validates a document for this kind and returns the form to store. */
     public Map<String, Object> validate(String name, Object document) {
-        return this == JOB ? JobManifests.validate(name, document) : AnalysisTemplates.validate(name, document);
+        return this == JOB ? JobManifests.validate(name, document)
+                : io.kubestead.analysis.AnalysisSpecParser.validate(name, document);
     }
 
     @Converter(autoApply = true)

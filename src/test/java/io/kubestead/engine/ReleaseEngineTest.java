@@ -38,13 +38,20 @@ class ReleaseEngineTest extends EngineFixture {
     Engine engine;
 
     /** The metric provider this test controls: how many evaluations stay Running, then the verdict. */
-    static final class ControlledGate extends TemplateCheckingAnalysisGate {
+    static final class ControlledGate extends io.kubestead.analysis.AnalysisService {
+        ControlledGate() {
+            templates = io.quarkus.arc.Arc.container().instance(io.kubestead.template.TemplateService.class).get();
+        }
+
         final AtomicInteger calls = new AtomicInteger();
         volatile int runningFor;
         volatile Verdict verdict = new Passed(Map.of("value", 0.001));
 
         @Override
         public Verdict evaluate(Request request) {
+            if (!templates.exists(io.kubestead.template.TemplateKind.ANALYSIS, request.analysis().template())) {
+                return new Broken("analysis template \"" + request.analysis().template() + "\" does not exist");
+            }
             if (calls.incrementAndGet() <= runningFor) {
                 return new Running(Instant.now().plusMillis(20));
             }
@@ -79,10 +86,10 @@ class ReleaseEngineTest extends EngineFixture {
     }
 
     @Test
-    void theDesignSpecRunsEndToEnd() {
+    void theDesignSpecRunsEndToEnd() throws Exception {
         jobTemplate("db-migration-job", Map.of());
-        given().contentType(YAML).body("analysisTemplate:\n  name: http-error-rate-gate\n")
-                .put("/api/v1/analysis-templates/http-error-rate-gate");
+        given().contentType(YAML).body(java.nio.file.Files.readString(java.nio.file.Path.of("examples/http-error-rate-gate.yaml")))
+                .put("/api/v1/analysis-templates/http-error-rate-gate").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         rollout(name, """
                   target: {namespace: %s}
                   preDeployHooks:
@@ -181,11 +188,6 @@ class ReleaseEngineTest extends EngineFixture {
                     - setWeight: 40
                     - analysis: {template: no-such-gate}
                 """.formatted(ns));
-        QuarkusMock.installMockForType(new TemplateCheckingAnalysisGate() {
-            {
-                templates = io.quarkus.arc.Arc.container().instance(io.kubestead.template.TemplateService.class).get();
-            }
-        }, AnalysisGate.class);
         long id = release(name, "2.0.0");
         awaitState(id, "Failed");
         assertThat(events(id).get(events(id).size() - 1).get("reason").toString())

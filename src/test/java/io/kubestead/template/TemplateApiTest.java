@@ -59,7 +59,8 @@ class TemplateApiTest extends ApiTest {
     @Test
     void analysisTemplatesAreStoredUnderTheirName() {
         String name = unique("gate");
-        String doc = "analysisTemplate:\n  name: " + name + "\n  successCondition: result < 0.01\n";
+        String doc = "analysisTemplate:\n  name: " + name + "\n  provider:\n    web: {url: 'http://metrics.example.com/x', "
+                + "jsonPath: $.rate}\n  successCondition: result < 0.01\n";
         given().contentType(YAML).body(doc).put("/api/v1/analysis-templates/" + name).then().statusCode(201)
                 .body("document.analysisTemplate.name", equalTo(name));
         given().get("/api/v1/analysis-templates/" + name).then().statusCode(200);

@@ -7,7 +7,7 @@ import java.util.List;
  * absent the engine applies the configured defaults.
  */
 public record RolloutSpec(String name, Target target, TrafficRouting trafficRouting, List<Hook> preDeployHooks,
-        List<Step> canarySteps) {
+        List<Step> canarySteps, BackgroundAnalysis analysis) {
 
     public RolloutSpec {
         preDeployHooks = List.copyOf(preDeployHooks);
@@ -27,5 +27,13 @@ public record RolloutSpec(String name, Target target, TrafficRouting trafficRout
     }
 
     public record Hook(String name, String jobTemplate, FailureAction failureAction) {
+    }
+
+    /** Analysis that keeps measuring across steps from {@code startingStep} on, and aborts whenever it fails. */
+    public record BackgroundAnalysis(List<String> templates, int startingStep, java.util.Map<String, String> args) {
+        public BackgroundAnalysis {
+            templates = List.copyOf(templates);
+            args = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(args));
+        }
     }
 }

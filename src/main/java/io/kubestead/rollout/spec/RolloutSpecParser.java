@@ -64,8 +64,31 @@ public final class RolloutSpecParser {
                 steps.add(step);
             }
         }
+        RolloutSpec.BackgroundAnalysis analysis = background(r.child("analysis"), steps.size());
         r.finish();
-        return errors.isEmpty() ? new RolloutSpec(name, target, routing, hooks, steps) : null;
+        return errors.isEmpty() ? new RolloutSpec(name, target, routing, hooks, steps, analysis) : null;
+    }
+
+    private static RolloutSpec.BackgroundAnalysis background(Node a, int steps) {
+        if (a.isNull() || !a.expectMap()) {
+            return null;
+        }
+        List<String> templates = new ArrayList<>();
+        List<Node> items = a.list("templates", true);
+        if (a.has("templates") && items.isEmpty() && a.map().get("templates") instanceof List) {
+            a.error("templates", "needs at least one analysis template");
+        }
+        for (Node t : items) {
+            if (t.value() instanceof String s && Node.DNS_LABEL.matcher(s).matches() && s.length() <= 63) {
+                templates.add(s);
+            } else {
+                t.error("must be the name of an analysis template (a DNS-1123 label)");
+            }
+        }
+        Integer starting = a.integer("startingStep", false, 0, Math.max(0, steps));
+        Map<String, String> args = args(a.child("args"));
+        a.finish();
+        return new RolloutSpec.BackgroundAnalysis(templates, starting == null ? 0 : starting, args);
     }
 
     private static Target target(Node t) {
@@ -234,6 +257,15 @@ public final class RolloutSpecParser {
             steps.add(stepDocument(s));
         }
         r.put("canarySteps", steps);
+        if (spec.analysis() != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("templates", spec.analysis().templates());
+            a.put("startingStep", spec.analysis().startingStep());
+            if (!spec.analysis().args().isEmpty()) {
+                a.put("args", spec.analysis().args());
+            }
+            r.put("analysis", a);
+        }
         return Map.of("rollout", r);
     }
 

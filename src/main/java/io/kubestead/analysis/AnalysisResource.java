@@ -1,0 +1,31 @@
+package io.kubestead.analysis;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.kubestead.rollout.ReleaseService;
+
+@Path("/api/v1/releases/{id}/analysis")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Releases")
+public class AnalysisResource {
+
+    @Inject
+    AnalysisService analysis;
+
+    @Inject
+    ReleaseService releases;
+
+    @GET
+    public List<AnalysisService.RunView> runs(@PathParam("id") String id) {
+        return analysis.runs(releases.require(id).id);
+    }
+}

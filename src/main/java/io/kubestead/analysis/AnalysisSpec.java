@@ -1,0 +1,21 @@
+package io.kubestead.analysis;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** An analysis template: where a metric comes from and how its value is judged. */
+public record AnalysisSpec(String name, Map<String, String> args, Provider provider, Expr successCondition,
+        Expr failureCondition, Duration interval, Integer count, Duration initialDelay, int failureLimit,
+        int inconclusiveLimit, int consecutiveErrorLimit) {
+
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+    public sealed interface Provider {
+    }
+
+    public record Prometheus(String address, String query) implements Provider {
+    }
+
+    public record Web(String url, String jsonPath, Map<String, String> headers, Duration timeout) implements Provider {
+    }
+}

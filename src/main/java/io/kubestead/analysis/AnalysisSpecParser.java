@@ -1,0 +1,224 @@
+package io.kubestead.analysis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Durations;
+import io.kubestead.common.FieldError;
+import io.kubestead.common.Node;
+
+/**
+ * Validates an analysis template document ({@code analysisTemplate: {...}}) strictly: the provider, the
+ * conditions (parsed here, so a bad expression is a 400 when the template is stored, never a failure at rollout
+ * time), the timing and the limits, and the placeholders used in queries.
+ */
+public final class AnalysisSpecParser {
+
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+    static final List<String> BUILT_INS = List.of("rollout", "release", "version", "namespace", "stable", "canary");
+    static final Pattern JSON_PATH = Pattern.compile("\\$(\\.[A-Za-z0-9_-]+|\\[\\d+])*");
+
+    private AnalysisSpecParser() {
+    }
+
+    /** Validates a stored-to-be document; the name in the address must match the document's. */
+    public static Map<String, Object> validate(String name, Object document) {
+        List<FieldError> errors = new ArrayList<>();
+        AnalysisSpec spec = parse(document, errors);
+        if (spec != null && !spec.name().equals(name)) {
+            errors.add(new FieldError("analysisTemplate.name", "is " + Node.quote(spec.name()) + " but the address names "
+                    + Node.quote(name) + "; they must agree"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) document;
+        return map;
+    }
+
+    public static AnalysisSpec parse(Object document) {
+        List<FieldError> errors = new ArrayList<>();
+        AnalysisSpec spec = parse(document, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return spec;
+    }
+
+    static AnalysisSpec parse(Object document, List<FieldError> errors) {
+        Node root = Node.root(document, errors);
+        if (!root.isMap() || !root.has("analysisTemplate")) {
+            errors.add(new FieldError("analysisTemplate", "is required: the document is a mapping with the single key 'analysisTemplate'"));
+            return null;
+        }
+        Node t = root.child("analysisTemplate");
+        root.finish();
+        if (!t.expectMap()) {
+            return null;
+        }
+        String name = t.dnsLabel("name", true);
+        Map<String, String> args = stringMap(t.child("args"));
+        AnalysisSpec.Provider provider = provider(t.child("provider"));
+        Expr success = condition(t, "successCondition");
+        Expr failure = condition(t, "failureCondition");
+        if (success == null && failure == null && !t.has("successCondition") && !t.has("failureCondition")) {
+            t.error("successCondition", "a template needs a successCondition, a failureCondition or both");
+        }
+        Duration interval = Durations.field(t, "interval", false);
+        Integer count = t.integer("count", false, 1, 10_000);
+        Duration initialDelay = t.has("initialDelay") && "0s".equals(t.map().get("initialDelay")) ? Duration.ZERO
+                : Durations.field(t, "initialDelay", false);
+        if (t.has("initialDelay")) {
+            t.child("initialDelay");
+        }
+        Integer failureLimit = t.integer("failureLimit", false, 0, 10_000);
+        Integer inconclusiveLimit = t.integer("inconclusiveLimit", false, 0, 10_000);
+        Integer errorLimit = t.integer("consecutiveErrorLimit", false, 0, 10_000);
+        t.finish();
+        if (provider != null) {
+            checkPlaceholders(t, provider, args);
+        }
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        return new AnalysisSpec(name, args, provider, success, failure,
+                interval == null ? AnalysisSpec.DEFAULT_INTERVAL : interval, count,
+                initialDelay == null ? Duration.ZERO : initialDelay, failureLimit == null ? 0 : failureLimit,
+                inconclusiveLimit == null ? 0 : inconclusiveLimit, errorLimit == null ? 4 : errorLimit);
+    }
+
+    private static Expr condition(Node t, String key) {
+        String text = t.string(key, false, Expr.MAX_LENGTH);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Expr.parse(text);
+        } catch (ExprException e) {
+            t.error(key, Node.quote(text) + " " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static AnalysisSpec.Provider provider(Node p) {
+        if (p.isNull()) {
+            p.error("is required: prometheus {address, query} or web {url, jsonPath, headers}");
+            return null;
+        }
+        if (!p.expectMap()) {
+            return null;
+        }
+        p.known(List.of("prometheus", "web"));
+        int kinds = (p.has("prometheus") ? 1 : 0) + (p.has("web") ? 1 : 0);
+        if (kinds != 1) {
+            p.error("must have exactly one of 'prometheus' or 'web'");
+        }
+        AnalysisSpec.Provider result = null;
+        if (p.has("prometheus")) {
+            Node n = p.child("prometheus");
+            if (n.expectMap()) {
+                String address = url(n, "address");
+                String query = n.string("query", true, 10_000);
+                n.finish();
+                result = new AnalysisSpec.Prometheus(address, query);
+            }
+        }
+        if (p.has("web")) {
+            Node n = p.child("web");
+            if (n.expectMap()) {
+                String url = url(n, "url");
+                String jsonPath = n.string("jsonPath", true, 500);
+                if (jsonPath != null && !JSON_PATH.matcher(jsonPath).matches()) {
+                    n.error("jsonPath", Node.quote(jsonPath) + " is not a path like $.data.errorRate or $.values[0]");
+                }
+                Map<String, String> headers = stringMap(n.child("headers"));
+                Duration timeout = Durations.field(n, "timeout", false);
+                n.finish();
+                result = new AnalysisSpec.Web(url, jsonPath, headers, timeout == null ? Duration.ofSeconds(10) : timeout);
+            }
+        }
+        p.finish();
+        return result;
+    }
+
+    private static String url(Node n, String key) {
+        String s = n.string(key, true, 2000);
+        if (s == null) {
+            return null;
+        }
+        String probe = PLACEHOLDER.matcher(s).replaceAll("x");
+        try {
+            URI u = URI.create(probe);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                n.error(key, Node.quote(s) + " is not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            n.error(key, Node.quote(s) + " is not an http(s) URL");
+        }
+        return s;
+    }
+
+    private static Map<String, String> stringMap(Node m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (m.isNull() || !m.expectMap()) {
+            return out;
+        }
+        for (Map.Entry<String, Object> e : m.map().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                out.put(e.getKey(), v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v));
+            } else {
+                m.error(e.getKey(), "must be a string, number or boolean, not " + Node.describe(v));
+            }
+        }
+        return out;
+    }
+
+    /** Every {{...}} must name a built-in or args.x; args without a default must come from the step. */
+    private static void checkPlaceholders(Node t, AnalysisSpec.Provider provider, Map<String, String> args) {
+        List<String[]> texts = new ArrayList<>();
+        if (provider instanceof AnalysisSpec.Prometheus p) {
+            texts.add(new String[] { "provider.prometheus.query", p.query() });
+            texts.add(new String[] { "provider.prometheus.address", p.address() });
+        } else if (provider instanceof AnalysisSpec.Web w) {
+            texts.add(new String[] { "provider.web.url", w.url() });
+            w.headers().forEach((k, v) -> texts.add(new String[] { "provider.web.headers." + k, v }));
+        }
+        for (String[] pathText : texts) {
+            if (pathText[1] == null) {
+                continue;
+            }
+            Matcher m = PLACEHOLDER.matcher(pathText[1]);
+            while (m.find()) {
+                String ref = m.group(1);
+                if (!BUILT_INS.contains(ref) && !(ref.startsWith("args.") && ref.length() > 5)) {
+                    t.errors().add(new FieldError("analysisTemplate." + pathText[0], "{{" + ref + "}} is not a known "
+                            + "placeholder; use {{args.<name>}} or one of " + BUILT_INS));
+                }
+            }
+        }
+    }
+
+    /** Substitutes {{args.x}} and the built-ins; a placeholder with no value is an error naming it. */
+    public static String substitute(String text, Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group(1));
+            if (v == null) {
+                throw new ExprException("placeholder {{" + m.group(1) + "}} has no value");
+            }
+            m.appendReplacement(b, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package io.kubestead.engine;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubestead.common.KubesteadConfig;
+import io.kubestead.kube.KubeNames;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Watches the Jobs and Deployments Kubestead made (label kubestead.io/release) and makes their release due at
+ * once when they change, so a Job finishing or a canary becoming ready is acted on in milliseconds; the poll
+ * interval is only the fallback for a missed event.
+ */
+@ApplicationScoped
+public class ClusterWatch {
+
+    private static final Logger LOG = Logger.getLogger(ClusterWatch.class);
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    KubesteadConfig config;
+
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    void onStart(@Observes StartupEvent e) {
+        if (!config.engine().enabled()) {
+            return;
+        }
+        try {
+            informers.add(client.batch().v1().jobs().inAnyNamespace().withLabel(KubeNames.LABEL_RELEASE).inform(handler()));
+            informers.add(client.apps().deployments().inAnyNamespace().withLabel(KubeNames.LABEL_RELEASE).inform(handler()));
+        } catch (RuntimeException ex) {
+            LOG.warnf("Cannot watch the cluster (%s); releases waiting on it are polled every %s", ex.getMessage(),
+                    config.engine().pollInterval());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        informers.forEach(SharedIndexInformer::stop);
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> handler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                nudge(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                if (!java.util.Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+                    nudge(newObj);
+                }
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            }
+        };
+    }
+
+    void nudge(HasMetadata obj) {
+        String label = obj.getMetadata().getLabels() == null ? null : obj.getMetadata().getLabels().get(KubeNames.LABEL_RELEASE);
+        long id;
+        try {
+            id = Long.parseLong(label);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        try {
+            int changed = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "update release set due_at = ?1 where id = ?2 and due_at > ?1 "
+                            + "and state in ('RunningHooks', 'Progressing') and requested_action is null")
+                    .setParameter(1, clock.instant()).setParameter(2, id).executeUpdate());
+            if (changed > 0) {
+                engine.wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not nudge release %d: %s", id, e.getMessage());
+        }
+    }
+}
