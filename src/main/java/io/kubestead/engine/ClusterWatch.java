@@ -52,13 +52,20 @@ public class ClusterWatch {
         if (!config.engine().enabled()) {
             return;
         }
-        try {
-            informers.add(client.batch().v1().jobs().inAnyNamespace().withLabel(KubeNames.LABEL_RELEASE).inform(handler()));
-            informers.add(client.apps().deployments().inAnyNamespace().withLabel(KubeNames.LABEL_RELEASE).inform(handler()));
-        } catch (RuntimeException ex) {
+        // started without waiting for the first list: while the cluster cannot be watched, polling still works
+        SharedIndexInformer<io.fabric8.kubernetes.api.model.batch.v1.Job> jobs = client.batch().v1().jobs().inAnyNamespace()
+                .withLabel(KubeNames.LABEL_RELEASE).runnableInformer(0);
+        SharedIndexInformer<io.fabric8.kubernetes.api.model.apps.Deployment> deployments = client.apps().deployments()
+                .inAnyNamespace().withLabel(KubeNames.LABEL_RELEASE).runnableInformer(0);
+        jobs.addEventHandler(handler());
+        deployments.addEventHandler(handler());
+        informers.add(jobs);
+        informers.add(deployments);
+        informers.forEach(i -> i.start().exceptionally(ex -> {
             LOG.warnf("Cannot watch the cluster (%s); releases waiting on it are polled every %s", ex.getMessage(),
                     config.engine().pollInterval());
-        }
+            return null;
+        }));
     }
 
     void onStop(@Observes ShutdownEvent e) {

@@ -71,8 +71,11 @@ public class SandboxSimulator {
             return;
         }
         // the simulated controllers read from informer caches, as real ones do, rather than listing every pass
-        jobs = client.batch().v1().jobs().inAnyNamespace().inform();
-        deploymentInformer = client.apps().deployments().inAnyNamespace().inform();
+        // (started without waiting: a cluster that is not there yet must not hold up start-up)
+        jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
+        deploymentInformer = client.apps().deployments().inAnyNamespace().runnableInformer(0);
+        jobs.start();
+        deploymentInformer.start();
         timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandbox-simulator");
             t.setDaemon(true);

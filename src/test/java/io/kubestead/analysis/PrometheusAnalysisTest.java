@@ -3,7 +3,6 @@ package io.kubestead.analysis;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -119,10 +118,8 @@ class PrometheusAnalysisTest extends EngineFixture {
         assertThat(canary.getSpec().getReplicas()).isZero();
 
         Map<?, ?> details = (Map<?, ?>) aborted.get("details");
-        Duration toWeightZero = Duration.between(Instant.parse((String) details.get("measuredAt")),
-                Instant.parse((String) aborted.get("at")));
-        System.out.println("BENCH failing measurement -> canary weight 0 and Aborted: " + toWeightZero.toMillis() + " ms");
-        assertThat(toWeightZero.isNegative()).isFalse();
+        // the abort is recorded after the failing measurement it names
+        assertThat(Instant.parse((String) aborted.get("at"))).isAfterOrEqualTo(Instant.parse((String) details.get("measuredAt")));
     }
 
     String namespaceOf(String rollout) {

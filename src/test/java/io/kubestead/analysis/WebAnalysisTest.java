@@ -1,0 +1,180 @@
+package io.kubestead.analysis;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubestead.engine.EngineFixture;
+import io.kubestead.engine.EngineProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.path.json.JsonPath;
+
+/** The web provider against a metrics endpoint played by WireMock; step and background analysis. */
+@QuarkusTest
+@TestProfile(EngineProfile.class)
+@WithKubernetesTestServer(crud = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebAnalysisTest extends EngineFixture {
+
+    @Inject
+    KubernetesClient client;
+
+    WireMockServer wiremock;
+    String ns;
+    String name;
+
+    @BeforeAll
+    void startWireMock() {
+        wiremock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        wiremock.start();
+    }
+
+    @AfterAll
+    void stopWireMock() {
+        wiremock.stop();
+    }
+
+    @BeforeEach
+    void setUp() {
+        wiremock.resetAll();
+        ns = unique("web");
+        name = unique("api");
+        stable(client, ns, name, 2, "img/" + name + ":1");
+    }
+
+    void template(String templateName, String extra) {
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: %s
+                  provider:
+                    web:
+                      url: http://127.0.0.1:%d/metrics/{{args.service}}?version={{version}}
+                      jsonPath: $.data.errorRate
+                      headers:
+                        Authorization: Bearer {{args.token}}
+                  args:
+                    token: s3cret
+                  successCondition: result < 0.05
+                  failureCondition: result >= 0.05
+                  interval: 1s
+                %s""".formatted(templateName, wiremock.port(), extra)).put("/api/v1/analysis-templates/" + templateName)
+                .then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+    }
+
+    void errorRate(String body) {
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/metrics/" + name + "?version=2.0.0")).willReturn(okJson(body)));
+    }
+
+    @Test
+    void aHealthyCanaryPasses() {
+        template("web-gate", "  count: 2\n");
+        errorRate("{\"data\": {\"errorRate\": 0.01}}");
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - analysis: {template: web-gate, args: {service: %s}}\n"
+                .formatted(ns, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Promoted");
+        wiremock.verify(2, getRequestedFor(urlEqualTo("/metrics/" + name + "?version=2.0.0"))
+                .withHeader("Authorization", equalTo("Bearer s3cret")));
+        JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
+        assertThat(runs.getList("[0].measurements.value", Float.class)).containsExactly(0.01f, 0.01f);
+        assertThat(runs.getString("[0].measurements[0].query")).contains("GET http://127.0.0.1").contains("$.data.errorRate");
+    }
+
+    @Test
+    void failuresWithinTheLimitAreToleratedThenTheCanaryIsAborted() {
+        template("web-gate-limit", "  count: 5\n  failureLimit: 1\n");
+        errorRate("{\"data\": {\"errorRate\": 0.5}}");
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - analysis: {template: web-gate-limit, args: {service: %s}}\n"
+                .formatted(ns, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Aborted");
+        JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
+        assertThat(runs.getList("[0].measurements.phase")).containsExactly("Failed", "Failed");
+        assertThat(events(id).get(events(id).size() - 1).get("reason").toString()).contains("web-gate-limit")
+                .contains("value 0.5 met failureCondition 'result >= 0.05'").contains("failureLimit 1");
+    }
+
+    @Test
+    void consecutiveErrorsBeyondTheLimitAbort() {
+        template("web-gate-errors", "  count: 3\n  consecutiveErrorLimit: 1\n");
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/metrics/" + name + "?version=2.0.0")).willReturn(aResponse().withStatus(503)));
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - analysis: {template: web-gate-errors, args: {service: %s}}\n"
+                .formatted(ns, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Aborted");
+        JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
+        assertThat(runs.getList("[0].measurements.phase")).containsExactly("Error", "Error");
+        assertThat(runs.getString("[0].measurements[0].message")).contains("HTTP 503");
+        assertThat(events(id).get(events(id).size() - 1).get("reason").toString()).contains("could not be taken");
+    }
+
+    @Test
+    void anInconclusiveMeasurementPausesForAPersonWhoseResumePassesTheGate() {
+        template("web-gate-unsure", "  count: 1\n");
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: web-gate-unsure
+                  provider:
+                    web: {url: 'http://127.0.0.1:%d/metrics/{{args.service}}?version={{version}}', jsonPath: $.data.errorRate}
+                  successCondition: result < 0.01
+                  failureCondition: result > 0.10
+                  interval: 1s
+                """.formatted(wiremock.port())).put("/api/v1/analysis-templates/web-gate-unsure").then().statusCode(200);
+        errorRate("{\"data\": {\"errorRate\": 0.05}}");
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - analysis: {template: web-gate-unsure, args: {service: %s}}\n"
+                .formatted(ns, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Paused");
+        assertThat(get(id).getString("pauseKind")).isEqualTo("analysis");
+        act(id, "resume", "hank", "5% is fine for this service");
+        awaitState(id, "Promoted");
+    }
+
+    @Test
+    void backgroundAnalysisAbortsWheneverItFails() {
+        template("web-background", "");
+        errorRate("{\"data\": {\"errorRate\": 0.001}}");
+        rollout(name, """
+                  target: {namespace: %s}
+                  analysis:
+                    templates: [web-background]
+                    startingStep: 1
+                    args: {service: %s}
+                  canarySteps:
+                    - setWeight: 20
+                    - pause: {}
+                """.formatted(ns, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Paused");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given()
+                .get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath().getList("[0].measurements").size() >= 2);
+        assertThat(state(id)).isEqualTo("Paused");
+        errorRate("{\"data\": {\"errorRate\": 0.3}}");
+        awaitState(id, "Aborted");
+        Map<String, Object> last = events(id).get(events(id).size() - 1);
+        assertThat(last.get("type")).isEqualTo("AnalysisFailed");
+        assertThat(((Map<?, ?>) last.get("details")).get("background")).isEqualTo(true);
+        assertThat(get(id).getInt("weight")).isZero();
+    }
+}
