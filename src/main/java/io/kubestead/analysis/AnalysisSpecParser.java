@@ -65,7 +65,7 @@ public final class AnalysisSpecParser {
             return null;
         }
         String name = t.dnsLabel("name", true);
-        Map<String, String> args = stringMap(t.child("args"));
+        Map<String, String> args = t.child("args").scalarMap();
         AnalysisSpec.Provider provider = provider(t.child("provider"));
         Expr success = condition(t, "successCondition");
         Expr failure = condition(t, "failureCondition");
@@ -139,7 +139,7 @@ public final class AnalysisSpecParser {
                 if (jsonPath != null && !JSON_PATH.matcher(jsonPath).matches()) {
                     n.error("jsonPath", Node.quote(jsonPath) + " is not a path like $.data.errorRate or $.values[0]");
                 }
-                Map<String, String> headers = stringMap(n.child("headers"));
+                Map<String, String> headers = n.child("headers").scalarMap();
                 Duration timeout = Durations.field(n, "timeout", false);
                 n.finish();
                 result = new AnalysisSpec.Web(url, jsonPath, headers, timeout == null ? Duration.ofSeconds(10) : timeout);
@@ -164,22 +164,6 @@ public final class AnalysisSpecParser {
             n.error(key, Node.quote(s) + " is not an http(s) URL");
         }
         return s;
-    }
-
-    private static Map<String, String> stringMap(Node m) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (m.isNull() || !m.expectMap()) {
-            return out;
-        }
-        for (Map.Entry<String, Object> e : m.map().entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-                out.put(e.getKey(), v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v));
-            } else {
-                m.error(e.getKey(), "must be a string, number or boolean, not " + Node.describe(v));
-            }
-        }
-        return out;
     }
 
     /** Every {{...}} must name a built-in or args.x; args without a default must come from the step. */

@@ -177,6 +177,26 @@ public final class Node {
         return out;
     }
 
+    /**
+     * An optional mapping of names to scalar values (args, headers), the values as text; anything else under a
+     * name is an error at that name.
+     */
+    public java.util.Map<String, String> scalarMap() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (value == null || !expectMap()) {
+            return out;
+        }
+        for (Map.Entry<String, Object> e : map().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                out.put(e.getKey(), v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v));
+            } else {
+                error(e.getKey(), "must be a string, number or boolean, not " + describe(v));
+            }
+        }
+        return out;
+    }
+
     /** Reports every key of this mapping that no accessor asked for. */
     public void finish() {
         if (!isMap()) {

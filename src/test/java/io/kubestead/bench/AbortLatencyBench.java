@@ -8,18 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.kubestead.engine.EngineFixture;
 import io.kubestead.kube.KubeNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,20 +59,7 @@ class AbortLatencyBench extends EngineFixture {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> ids.stream()
                 .limit(ABORTS).allMatch(id -> get(id).getInt("weight") > 0));
 
-        Map<String, Long> zeroSeen = new ConcurrentHashMap<>();
-        Watch watch = client.apps().deployments().inNamespace(ns).withLabel(KubeNames.LABEL_TRACK, "canary")
-                .watch(new Watcher<Deployment>() {
-                    @Override
-                    public void eventReceived(Action action, Deployment d) {
-                        if (d.getSpec().getReplicas() != null && d.getSpec().getReplicas() == 0) {
-                            zeroSeen.putIfAbsent(d.getMetadata().getName(), System.nanoTime());
-                        }
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {
-                    }
-                });
+        CanaryZeroWatch zeroSeen = new CanaryZeroWatch(client, ns);
         List<Double> latencies = new ArrayList<>();
         try {
             for (int i = 0; i < ABORTS; i++) {
@@ -86,11 +67,11 @@ class AbortLatencyBench extends EngineFixture {
                 long t0 = System.nanoTime();
                 given().contentType("application/json").body("{\"reason\": \"bench\"}")
                         .post("/api/v1/releases/" + ids.get(i) + "/abort").then().statusCode(200);
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> zeroSeen.containsKey(canary));
-                latencies.add((zeroSeen.get(canary) - t0) / 1e6);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> zeroSeen.seen(canary));
+                latencies.add((zeroSeen.nanos(canary) - t0) / 1e6);
             }
         } finally {
-            watch.close();
+            zeroSeen.close();
         }
         Timer server = registry.find("kubestead.abort.latency").timer();
         String report = String.format("abort latency, request sent -> canary weight 0 at the API server (%d aborts, %d active releases): %s%n"

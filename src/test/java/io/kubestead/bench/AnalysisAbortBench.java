@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
@@ -20,11 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.kubestead.engine.EngineFixture;
 import io.kubestead.kube.KubeNames;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,21 +59,8 @@ class AnalysisAbortBench extends EngineFixture {
                     web: {url: 'http://127.0.0.1:%d/rate', jsonPath: $.errorRate}
                   failureCondition: result > 0.01
                 """.formatted(metrics.getAddress().getPort())).put("/api/v1/analysis-templates/bench-gate");
-        Map<String, Long> zeroSeen = new ConcurrentHashMap<>();
         stable(client, ns, "warmup", 1, "img:1");
-        Watch watch = client.apps().deployments().inNamespace(ns).withLabel(KubeNames.LABEL_TRACK, "canary")
-                .watch(new Watcher<Deployment>() {
-                    @Override
-                    public void eventReceived(Action action, Deployment d) {
-                        if (d.getSpec().getReplicas() != null && d.getSpec().getReplicas() == 0) {
-                            zeroSeen.putIfAbsent(d.getMetadata().getName(), System.currentTimeMillis());
-                        }
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {
-                    }
-                });
+        CanaryZeroWatch zeroSeen = new CanaryZeroWatch(client, ns);
         List<Double> toZero = new ArrayList<>();
         try {
             for (int i = 0; i < RELEASES; i++) {
@@ -90,13 +71,13 @@ class AnalysisAbortBench extends EngineFixture {
                 long id = release(name, "2.0.0");
                 awaitState(id, "Aborted");
                 String canary = KubeNames.canary(name);
-                await().atMost(Duration.ofSeconds(10)).until(() -> zeroSeen.containsKey(canary));
+                await().atMost(Duration.ofSeconds(10)).until(() -> zeroSeen.seen(canary));
                 String measuredAt = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath()
                         .getString("[0].measurements[-1].at");
-                toZero.add((double) (zeroSeen.get(canary) - java.time.Instant.parse(measuredAt).toEpochMilli()));
+                toZero.add((double) (zeroSeen.epochMillis(canary) - java.time.Instant.parse(measuredAt).toEpochMilli()));
             }
         } finally {
-            watch.close();
+            zeroSeen.close();
             metrics.stop(0);
         }
         String report = String.format("failing measurement -> canary weight 0 at the API server (%d canaries): %s%n",

@@ -86,7 +86,7 @@ public final class RolloutSpecParser {
             }
         }
         Integer starting = a.integer("startingStep", false, 0, Math.max(0, steps));
-        Map<String, String> args = args(a.child("args"));
+        Map<String, String> args = a.child("args").scalarMap();
         a.finish();
         return new RolloutSpec.BackgroundAnalysis(templates, starting == null ? 0 : starting, args);
     }
@@ -199,29 +199,13 @@ public final class RolloutSpecParser {
             Node a = s.child("analysis");
             if (a.expectMap()) {
                 String template = a.dnsLabel("template", true);
-                Map<String, String> args = args(a.child("args"));
+                Map<String, String> args = a.child("args").scalarMap();
                 a.finish();
                 step = new Step.Analysis(template, args);
             }
         }
         s.finish();
         return step;
-    }
-
-    private static Map<String, String> args(Node a) {
-        Map<String, String> args = new LinkedHashMap<>();
-        if (a.isNull() || !a.expectMap()) {
-            return args;
-        }
-        for (Map.Entry<String, Object> e : a.map().entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-                args.put(e.getKey(), v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v));
-            } else {
-                a.error(e.getKey(), "must be a string, number or boolean, not " + Node.describe(v));
-            }
-        }
-        return args;
     }
 
     /** The canonical document of a spec, with defaults written out; parsing it gives the same spec. */
