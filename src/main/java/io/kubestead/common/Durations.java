@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 public final class Durations {
 
     public static final String HINT = "is not a duration like 30s, 5m, 1h30m";
-    private static final Pattern FORM = Pattern.compile("(?:(\\d{1,5})d)?(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?");
+    private static final Pattern FORM = Pattern.compile(
+            "(?:(\\d{1,5})d)?(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?(?:(\\d{1,9})ms)?");
     private static final Duration MAX = Duration.ofDays(366);
 
     private Durations() {
@@ -24,7 +25,8 @@ public final class Durations {
             return null;
         }
         Duration d = Duration.ZERO;
-        d = d.plusDays(group(m, 1)).plusHours(group(m, 2)).plusMinutes(group(m, 3)).plusSeconds(group(m, 4));
+        d = d.plusDays(group(m, 1)).plusHours(group(m, 2)).plusMinutes(group(m, 3)).plusSeconds(group(m, 4))
+                .plusMillis(group(m, 5));
         if (d.isZero() || d.compareTo(MAX) > 0) {
             return null;
         }
@@ -38,6 +40,10 @@ public final class Durations {
     /** The shortest text that parses back to the same duration. */
     public static String format(Duration d) {
         long s = d.getSeconds();
+        long ms = d.toMillisPart();
+        if (ms > 0) {
+            return (s > 0 ? format(Duration.ofSeconds(s)) : "") + ms + "ms";
+        }
         StringBuilder b = new StringBuilder();
         long days = s / 86_400;
         if (days > 0 && s % 86_400 == 0) {

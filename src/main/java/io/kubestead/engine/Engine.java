@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.kubestead.common.KubesteadConfig;
+import io.kubestead.common.WorkLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -28,7 +29,7 @@ public class Engine {
     @Inject
     Clock clock;
 
-    private volatile EngineRunner runner;
+    private volatile WorkLoop runner;
 
     void onStart(@Observes StartupEvent e) {
         if (config.engine().enabled()) {
@@ -43,19 +44,20 @@ public class Engine {
     }
 
     /** A new engine on this database (tests start several to check they never act on one release together). */
-    public EngineRunner newRunner(String id) {
-        return new EngineRunner(id, config.engine().threads(), reconciler, clock, config.engine().idleWait());
+    public WorkLoop newRunner(String id) {
+        return new WorkLoop("engine-" + id, config.engine().threads(), () -> reconciler.advanceNextDue(id),
+                reconciler::nextDue, clock, config.engine().idleWait());
     }
 
     public void stop() {
-        EngineRunner r = runner;
+        WorkLoop r = runner;
         if (r != null) {
             r.stop();
         }
     }
 
     public void start() {
-        EngineRunner r = runner;
+        WorkLoop r = runner;
         if (r == null) {
             runner = r = newRunner(hostname() + "-" + UUID.randomUUID().toString().substring(0, 6));
         }
@@ -68,7 +70,7 @@ public class Engine {
     }
 
     public void wake() {
-        EngineRunner r = runner;
+        WorkLoop r = runner;
         if (r != null) {
             r.wake();
         }

@@ -86,6 +86,9 @@ public class Reconciler {
     AnalysisGate analysis;
 
     @Inject
+    ReleasePreparation preparation;
+
+    @Inject
     ClusterInfo cluster;
 
     @Inject
@@ -224,6 +227,19 @@ public class Reconciler {
         }
 
         private void start() {
+            ReleasePreparation.Prepared prepared = preparation.prepare(r);
+            if (prepared != null && !prepared.ok()) {
+                Map<String, Object> d = details();
+                d.putAll(prepared.details());
+                record("PreparationFailed", ReleaseState.Aborted, Actors.SYSTEM, prepared.reason()
+                        + "; no hook ran, no canary was created and no traffic moved", d);
+                return;
+            }
+            if (prepared != null && !prepared.details().isEmpty()) {
+                Map<String, Object> d = details();
+                d.putAll(prepared.details());
+                history.note(r, "SchemaChanged", Actors.SYSTEM, (String) prepared.details().get("schema"), d);
+            }
             if (spec.preDeployHooks().isEmpty()) {
                 enterSteps("Started", "no hooks: canary steps begin");
             } else {
@@ -528,6 +544,10 @@ public class Reconciler {
         }
 
         private void record(String type, ReleaseState to, String actor, String reason, Map<String, Object> details) {
+            if (!to.active()) {
+                details = details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(details);
+                details.putAll(preparation.finished(r, to));
+            }
             history.record(r, type, to, actor, reason, details);
         }
 

@@ -105,6 +105,15 @@ public class Release extends PanacheEntityBase {
     @Column(name = "last_error")
     public String lastError;
 
+    @Column(name = "pipeline_name")
+    public String pipelineName;
+
+    @Column(name = "pipeline_phase")
+    public String pipelinePhase;
+
+    @Column(name = "schema_done", nullable = false)
+    public boolean schemaDone;
+
     @Version
     @Column(name = "lock_version", nullable = false)
     public long lockVersion;

@@ -8,13 +8,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReleaseView(long id, String rollout, int revision, String version, String image, ReleaseState state,
         int currentStep, int steps, String stage, String pauseKind, int weight, int attempt, String pendingAction,
-        String lastError, Instant stepStartedAt, Instant nextActionAt, Instant createdAt, Instant updatedAt,
-        Instant finishedAt) {
+        String lastError, String pipeline, String pipelinePhase, Instant stepStartedAt, Instant nextActionAt,
+        Instant createdAt, Instant updatedAt, Instant finishedAt) {
 
     static ReleaseView of(Release r, int steps) {
         Instant next = r.dueAt == null || r.dueAt.getEpochSecond() < 1_000_000 ? null : r.dueAt;
         return new ReleaseView(r.id, r.rolloutName, r.revision, r.version, r.image, r.state, r.currentStep, steps,
-                r.stage, r.pauseKind, r.weight, r.attempt, r.requestedAction, r.lastError, r.stepStartedAt, next,
+                r.stage, r.pauseKind, r.weight, r.attempt, r.requestedAction, r.lastError, r.pipelineName,
+                r.pipelinePhase, r.stepStartedAt, next,
                 r.createdAt, r.updatedAt, r.finishedAt);
     }
 

@@ -442,8 +442,8 @@ class ReleaseEngineTest extends EngineFixture {
                     - setWeight: 50
                 """.formatted(ns));
         engine.stop();
-        EngineRunner first = engine.newRunner("first");
-        EngineRunner second = engine.newRunner("second");
+        io.kubestead.common.WorkLoop first = engine.newRunner("first");
+        io.kubestead.common.WorkLoop second = engine.newRunner("second");
         try {
             first.start();
             long id = release(name, "11.0.0");

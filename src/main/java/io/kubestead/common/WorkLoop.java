@@ -1,24 +1,27 @@
-package io.kubestead.engine;
+package io.kubestead.common;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
 /**
- * Worker threads that advance due releases until there are none, then sleep until woken, until the next due
- * time, or for the idle wait (to see work of other replicas), whichever comes first.
+ * Worker threads that do units of work until there are none, then sleep until woken, until the next due time,
+ * or for the idle wait (to see work that other servers made due), whichever comes first.
  */
-public final class EngineRunner {
+public final class WorkLoop {
 
-    private static final Logger LOG = Logger.getLogger(EngineRunner.class);
+    private static final Logger LOG = Logger.getLogger(WorkLoop.class);
 
     private final String id;
     private final int threads;
-    private final Reconciler reconciler;
+    private final BooleanSupplier step;
+    private final Supplier<Instant> nextDue;
     private final Clock clock;
     private final Duration idleWait;
     private final Object signal = new Object();
@@ -26,10 +29,15 @@ public final class EngineRunner {
     private long wakeups;
     private volatile boolean running;
 
-    public EngineRunner(String id, int threads, Reconciler reconciler, Clock clock, Duration idleWait) {
+    /**
+     * @param step does one unit of work; false when there was none
+     * @param nextDue the earliest time work will be due, or null
+     */
+    public WorkLoop(String id, int threads, BooleanSupplier step, Supplier<Instant> nextDue, Clock clock, Duration idleWait) {
         this.id = id;
         this.threads = threads;
-        this.reconciler = reconciler;
+        this.step = step;
+        this.nextDue = nextDue;
         this.clock = clock;
         this.idleWait = idleWait;
     }
@@ -44,20 +52,20 @@ public final class EngineRunner {
         }
         running = true;
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(this::work, "engine-" + id + "-" + i);
+            Thread t = new Thread(this::work, id + "-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
         }
     }
 
-    /** Stops taking new work; a move under way finishes (or, if the process dies, is rolled back). */
+    /** Stops taking new work; the unit under way finishes (or, if the process dies, is rolled back). */
     public synchronized void stop() {
         running = false;
         wake();
         for (Thread t : workers) {
             try {
-                t.join(30_000);
+                t.join(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -69,7 +77,6 @@ public final class EngineRunner {
         return running;
     }
 
-    /** Something became due now (an action, a new release): look at once. */
     public void wake() {
         synchronized (signal) {
             wakeups++;
@@ -83,29 +90,23 @@ public final class EngineRunner {
             synchronized (signal) {
                 seen = wakeups;
             }
+            long waitMs = idleWait.toMillis();
             try {
-                if (reconciler.advanceNextDue(id)) {
+                if (step.getAsBoolean()) {
                     continue;
                 }
-                long waitMs = idleWait.toMillis();
-                Instant next = reconciler.nextDue();
+                Instant next = nextDue.get();
                 if (next != null) {
                     waitMs = Math.max(1, Math.min(waitMs, Duration.between(clock.instant(), next).toMillis()));
                 }
-                synchronized (signal) {
-                    if (wakeups == seen && running) {
-                        signal.wait(waitMs);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } catch (RuntimeException e) {
-                LOG.warnf(e, "Engine %s: could not claim work; retrying", id);
-                synchronized (signal) {
+                LOG.warnf(e, "%s: could not take work; retrying", id);
+            }
+            synchronized (signal) {
+                if (wakeups == seen && running) {
                     try {
-                        signal.wait(idleWait.toMillis());
-                    } catch (InterruptedException ie) {
+                        signal.wait(waitMs);
+                    } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }

@@ -1,0 +1,223 @@
+package io.kubestead.pipeline;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kubestead.common.Durations;
+import io.kubestead.common.WorkLoop;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs backfills batch by batch. Each batch holds its backfill's row lock in Kubestead's database (so two
+ * runners never run one backfill), runs on the target, and writes the checkpoint: a restart resumes after the
+ * last key done. Throttles while replication lag is over the limit, and adapts the batch size to a target time.
+ */
+@ApplicationScoped
+public class Backfills {
+
+    private static final Logger LOG = Logger.getLogger(Backfills.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    TargetDatabases databases;
+
+    @Inject
+    io.kubestead.common.KubesteadConfig config;
+
+    private volatile WorkLoop runner;
+    /** One open connection per runner thread and target database. */
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    void onStart(@Observes StartupEvent e) {
+        if (config.engine().enabled()) {
+            runner = newRunner("backfill-" + UUID.randomUUID().toString().substring(0, 6));
+            runner.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        stop();
+    }
+
+    public WorkLoop newRunner(String id) {
+        return new WorkLoop(id, 1, () -> runNextBatch(id), this::nextDue, clock, Duration.ofSeconds(1));
+    }
+
+    public void stop() {
+        if (runner != null) {
+            runner.stop();
+            release(runner.id());
+        }
+    }
+
+    public void start() {
+        if (runner == null) {
+            runner = newRunner("backfill-" + UUID.randomUUID().toString().substring(0, 6));
+        }
+        runner.start();
+    }
+
+    public void wake() {
+        if (runner != null) {
+            runner.wake();
+        }
+    }
+
+    /** Settings with their defaults. */
+    public record Settings(int batchSize, Duration pause, Duration statementTimeout, Duration maxReplicationLag,
+            Duration targetBatchTime) {
+
+        static Settings of(Map<String, Object> m) {
+            return new Settings(((Number) m.get("batchSize")).intValue(), parse(m.get("pause")),
+                    parse(m.get("statementTimeout")), parse(m.get("maxReplicationLag")), parse(m.get("targetBatchTime")));
+        }
+
+        private static Duration parse(Object v) {
+            String s = String.valueOf(v);
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            Duration d = Durations.parse(s);
+            return d == null ? Duration.ZERO : d;
+        }
+    }
+
+    /** The earliest time any running backfill wants attention, or null. */
+    Instant nextDue() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Object[] row = (Object[]) em.createNativeQuery("select count(*) filter (where next_at is null), min(next_at) "
+                    + "from backfill where state = 'Running'").getSingleResult();
+            if (((Number) row[0]).longValue() > 0) {
+                return clock.instant();
+            }
+            return row[1] == null ? null : row[1] instanceof Instant x ? x : ((java.time.OffsetDateTime) row[1]).toInstant();
+        });
+    }
+
+    /** Claims one running backfill that is due and runs one batch of it. Returns false when none is due. */
+    boolean runNextBatch(String runnerId) {
+        return QuarkusTransaction.requiringNew().timeout(600).call(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<String> names = em.createNativeQuery("select pipeline_name from backfill where state = 'Running' "
+                    + "and (next_at is null or next_at <= ?1) order by next_at nulls first limit 1 for update skip locked")
+                    .setParameter(1, now).getResultList();
+            if (names.isEmpty()) {
+                return false;
+            }
+            Backfill b = em.find(Backfill.class, names.get(0));
+            Pipeline p = em.find(Pipeline.class, b.pipelineName);
+            batch(runnerId, b, p, now);
+            return true;
+        });
+    }
+
+    private void batch(String runnerId, Backfill b, Pipeline p, Instant now) {
+        Settings s = Settings.of(b.settings);
+        Plan plan = JSON.convertValue(p.plan, Plan.class);
+        String key = runnerId + "/" + p.databaseName + "/" + Thread.currentThread().getName();
+        try {
+            Connection c = connection(key, p.databaseName);
+            long lag = BackfillBatches.replicationLagMillis(c);
+            c.commit();
+            b.lastLagMillis = lag;
+            if (lag > s.maxReplicationLag().toMillis()) {
+                if (!b.throttled) {
+                    LOG.infof("Backfill %s: replication lag %d ms is over %d ms; waiting", b.pipelineName, lag,
+                            s.maxReplicationLag().toMillis());
+                }
+                b.throttled = true;
+                b.nextAt = now.plusMillis(250);
+                b.updatedAt = now;
+                return;
+            }
+            b.throttled = false;
+            if (b.startedAt == null) {
+                b.startedAt = now;
+                b.estimatedRows = BackfillBatches.estimatedRows(c, plan.table());
+                b.upperBound = BackfillBatches.greatestKey(c, plan.table(), b.keyColumns);
+                c.commit();
+            }
+            long t0 = System.nanoTime();
+            BackfillBatches.Result r = b.upperBound == null ? new BackfillBatches.Result(0, 0, b.cursor)
+                    : BackfillBatches.run(c, plan, b.keyColumns, b.cursor, b.upperBound, b.batchSize,
+                            s.statementTimeout().toMillis());
+            long elapsed = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+            b.activeMillis += elapsed;
+            b.updatedAt = clock.instant();
+            if (r.scanned() == 0) {
+                b.state = Backfill.COMPLETED;
+                b.finishedAt = b.updatedAt;
+                b.nextAt = null;
+                b.mismatches = BackfillBatches.mismatches(c, plan);
+                b.verifiedAt = clock.instant();
+                b.message = b.rowsDone + " rows updated; verification found " + b.mismatches + " mismatching rows";
+                return;
+            }
+            b.cursor = r.cursor();
+            b.rowsDone += r.updated();
+            b.rowsScanned += r.scanned();
+            b.batches++;
+            long target = Math.max(1, s.targetBatchTime().toMillis());
+            int adapted = (int) Math.round(b.batchSize * (double) target / elapsed);
+            b.batchSize = Math.max(Math.max(100, b.batchSize / 2), Math.min(Math.min(10_000, b.batchSize * 2), adapted));
+            b.nextAt = b.updatedAt.plus(s.pause());
+            b.message = null;
+        } catch (SQLException e) {
+            closeConnection(key);
+            b.updatedAt = clock.instant();
+            b.message = "batch failed, will retry: " + e.getMessage();
+            b.nextAt = b.updatedAt.plusSeconds(1);
+            LOG.warnf("Backfill %s: %s", b.pipelineName, e.getMessage());
+        }
+    }
+
+    private Connection connection(String key, String database) throws SQLException {
+        Connection c = connections.get(key);
+        if (c == null || c.isClosed()) {
+            c = databases.open(database);
+            connections.put(key, c);
+        }
+        return c;
+    }
+
+    private void closeConnection(String key) {
+        Connection c = connections.remove(key);
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    /** Closes the connections of a runner that stopped. */
+    void release(String runnerId) {
+        connections.keySet().stream().filter(k -> k.startsWith(runnerId + "/")).toList().forEach(this::closeConnection);
+    }
+}

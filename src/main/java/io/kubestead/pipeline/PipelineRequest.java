@@ -1,0 +1,159 @@
+package io.kubestead.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Documents;
+import io.kubestead.common.Durations;
+import io.kubestead.common.FieldError;
+import io.kubestead.common.Node;
+
+/** A pipeline as asked for: POST /api/v1/pipelines, checked strictly with exact paths. */
+public record PipelineRequest(String name, String rollout, String database, SchemaChange change,
+        Map<String, Map<String, String>> phases, Map<String, Object> backfill, Duration confidenceWindow) {
+
+    public static final List<String> PHASES = List.of("expand", "migrate", "contract");
+
+    public static PipelineRequest parse(byte[] body, String contentType) {
+        List<FieldError> errors = new ArrayList<>();
+        Node root = Node.root(Documents.read(body, contentType), errors);
+        if (!root.expectMap()) {
+            throw ApiException.invalid(errors);
+        }
+        String name = root.dnsLabel("name", true);
+        String rollout = root.dnsLabel("rollout", true);
+        String database = root.string("database", true, 63);
+        SchemaChange change = change(root.child("change"));
+        Map<String, Map<String, String>> phases = new LinkedHashMap<>();
+        for (String phase : PHASES) {
+            Node p = root.child(phase);
+            if (p.isNull()) {
+                p.error("is required: {version, image}");
+                continue;
+            }
+            if (p.expectMap()) {
+                String version = p.string("version", true, 128);
+                String image = p.string("image", true, 512);
+                p.finish();
+                phases.put(phase, Map.of("version", version == null ? "" : version, "image", image == null ? "" : image));
+            }
+        }
+        Map<String, Object> backfill = backfill(root.child("backfill"));
+        Duration window = Durations.field(root, "confidenceWindow", false);
+        root.finish();
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return new PipelineRequest(name, rollout, database, change, phases, backfill,
+                window == null ? Duration.ofHours(48) : window);
+    }
+
+    private static SchemaChange change(Node c) {
+        if (c.isNull()) {
+            c.error("is required: renameColumn, changeColumnType or custom");
+            return null;
+        }
+        if (!c.expectMap()) {
+            return null;
+        }
+        List<String> kinds = List.of("renameColumn", "changeColumnType", "custom");
+        c.known(kinds);
+        if (kinds.stream().filter(c::has).count() != 1) {
+            c.error("must have exactly one of " + kinds);
+        }
+        SchemaChange result = null;
+        if (c.has("renameColumn")) {
+            Node r = c.child("renameColumn");
+            if (r.expectMap()) {
+                String table = identifier(r, "table", true);
+                String from = identifier(r, "from", false);
+                String to = identifier(r, "to", false);
+                if (from != null && from.equals(to)) {
+                    r.error("to", "must differ from 'from'");
+                }
+                r.finish();
+                result = new SchemaChange.RenameColumn(table, from, to);
+            }
+        }
+        if (c.has("changeColumnType")) {
+            Node r = c.child("changeColumnType");
+            if (r.expectMap()) {
+                String table = identifier(r, "table", true);
+                String column = identifier(r, "column", false);
+                String newType = r.string("newType", true, 200);
+                if (newType != null && !newType.matches("[A-Za-z_][A-Za-z0-9_ ]*(\\(\\s*\\d+(\\s*,\\s*\\d+)?\\s*\\))?(\\[])?")) {
+                    r.error("newType", Node.quote(newType) + " is not a type name like bigint, numeric(12,2) or text[]");
+                }
+                String using = r.string("using", true, 2000);
+                String newColumn = r.has("newColumn") ? identifier(r, "newColumn", false) : column == null ? null : column + "_new";
+                r.finish();
+                result = new SchemaChange.ChangeColumnType(table, column, newType, using, newColumn);
+            }
+        }
+        if (c.has("custom")) {
+            Node r = c.child("custom");
+            if (r.expectMap()) {
+                String table = identifier(r, "table", true);
+                String expand = r.string("expandSql", true, 100_000);
+                String contract = r.string("contractSql", true, 100_000);
+                Node b = r.child("backfill");
+                String set = null;
+                String where = null;
+                if (b.isNull()) {
+                    b.error("is required: {set, where}; 'where' selects the rows that still need the change");
+                } else if (b.expectMap()) {
+                    set = b.string("set", true, 10_000);
+                    where = b.string("where", true, 10_000);
+                    b.finish();
+                }
+                r.finish();
+                result = new SchemaChange.Custom(table, expand, set, where, contract);
+            }
+        }
+        c.finish();
+        return result;
+    }
+
+    private static String identifier(Node n, String key, boolean qualified) {
+        String s = n.string(key, true, 127);
+        String pattern = qualified ? "([a-z_][a-z0-9_$]*\\.)?[a-z_][a-z0-9_$]*" : "[a-z_][a-z0-9_$]*";
+        if (s != null && !s.matches(pattern)) {
+            n.error(key, Node.quote(s) + " is not a lowercase SQL identifier" + (qualified ? " (optionally schema.table)" : ""));
+            return null;
+        }
+        return s;
+    }
+
+    private static Map<String, Object> backfill(Node b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batchSize", 1000);
+        m.put("pause", "20ms");
+        m.put("statementTimeout", "30s");
+        m.put("maxReplicationLag", "5s");
+        m.put("targetBatchTime", "200ms");
+        if (b.isNull() || !b.expectMap()) {
+            return m;
+        }
+        Integer size = b.integer("batchSize", false, 1, 10_000);
+        if (size != null) {
+            m.put("batchSize", size);
+        }
+        for (String key : List.of("pause", "statementTimeout", "maxReplicationLag", "targetBatchTime")) {
+            if (b.has(key)) {
+                Object raw = b.map().get(key);
+                boolean zeroPause = key.equals("pause") && ("0s".equals(raw) || "0ms".equals(raw));
+                Duration d = zeroPause ? Duration.ZERO : Durations.field(b, key, false);
+                b.child(key);
+                if (d != null) {
+                    m.put(key, Durations.format(d).equals("0s") ? "0ms" : Durations.format(d));
+                }
+            }
+        }
+        b.finish();
+        return m;
+    }
+}

@@ -1,0 +1,450 @@
+package io.kubestead.pipeline;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Durations;
+import io.kubestead.common.Exceptions;
+import io.kubestead.common.FieldError;
+import io.kubestead.common.Names;
+import io.kubestead.engine.Action;
+import io.kubestead.engine.ReleaseActions;
+import io.kubestead.engine.ReleasePreparation;
+import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseService;
+import io.kubestead.rollout.ReleaseState;
+import io.kubestead.rollout.ReleaseView;
+import io.kubestead.rollout.RolloutService;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * Expand-migrate-contract pipelines: each phase is a release of the rollout whose schema work runs before its
+ * hooks; the server, not a person's memory, decides when each phase may start.
+ */
+@ApplicationScoped
+public class PipelineService implements ReleasePreparation {
+
+    private static final Logger LOG = Logger.getLogger(PipelineService.class);
+    static final int DDL_ATTEMPTS = 5;
+    static final String LOCK_TIMEOUT = "2s";
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    TargetDatabases databases;
+
+    @Inject
+    RolloutService rollouts;
+
+    @Inject
+    ReleaseService releases;
+
+    @Inject
+    ReleaseActions actions;
+
+    @Inject
+    Backfills backfills;
+
+    // ---- create
+
+    @Transactional
+    public PipelineView create(PipelineRequest req) {
+        if (Pipeline.findById(req.name()) != null) {
+            throw ApiException.conflict("There is already a pipeline named " + Names.quote(req.name()) + ".");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        try {
+            rollouts.get(req.rollout());
+        } catch (ApiException e) {
+            errors.add(new FieldError("rollout", "there is no rollout named " + Names.quote(req.rollout())));
+        }
+        if (!databases.exists(req.database())) {
+            errors.add(new FieldError("database", "there is no target database " + Names.quote(req.database())
+                    + " configured (kubestead.databases.\"" + req.database() + "\".jdbc-url); configured: " + databases.names()));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        Plan plan;
+        List<Map<String, String>> key;
+        try (Connection c = databases.open(req.database())) {
+            String changePath = "change." + kind(req.change());
+            key = BackfillBatches.primaryKey(c, req.change().table());
+            if (key.isEmpty()) {
+                throw ApiException.invalid(changePath + ".table", "table " + req.change().table()
+                        + " has no primary key; backfills page through a table by its primary key");
+            }
+            String type = null;
+            if (req.change() instanceof SchemaChange.RenameColumn r) {
+                type = BackfillBatches.columnType(c, r.table(), r.from());
+                if (type == null) {
+                    throw ApiException.invalid(changePath + ".from", "table " + r.table() + " has no column " + r.from());
+                }
+                if (BackfillBatches.columnType(c, r.table(), r.to()) != null) {
+                    throw ApiException.invalid(changePath + ".to", "table " + r.table() + " already has a column " + r.to());
+                }
+            } else if (req.change() instanceof SchemaChange.ChangeColumnType t
+                    && BackfillBatches.columnType(c, t.table(), t.column()) == null) {
+                throw ApiException.invalid(changePath + ".column", "table " + t.table() + " has no column " + t.column());
+            }
+            c.rollback();
+            plan = Recipes.plan(req.change(), type);
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if ("42P01".equals(state) || "3F000".equals(state)) {
+                throw ApiException.invalid("change." + kind(req.change()) + ".table", "table " + req.change().table()
+                        + " does not exist in database " + req.database());
+            }
+            throw ApiException.invalid("database", "cannot reach database " + req.database() + ": " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        Pipeline p = new Pipeline();
+        p.name = req.name();
+        p.rolloutName = req.rollout();
+        p.databaseName = req.database();
+        p.change = Backfills.JSON.convertValue(Map.of(kind(req.change()), req.change()), Map.class);
+        p.plan = Backfills.JSON.convertValue(plan, Map.class);
+        p.phases = new LinkedHashMap<>(req.phases());
+        p.confidenceWindow = Durations.format(req.confidenceWindow());
+        p.state = "Active";
+        p.schemaState = "unchanged: nothing has run yet";
+        p.createdAt = now;
+        p.updatedAt = now;
+        p.persist();
+        Backfill b = new Backfill();
+        b.pipelineName = p.name;
+        b.state = Backfill.PENDING;
+        b.tableName = plan.table();
+        b.keyColumns = key;
+        b.settings = req.backfill();
+        b.batchSize = ((Number) req.backfill().get("batchSize")).intValue();
+        b.updatedAt = now;
+        b.persist();
+        return view(p);
+    }
+
+    static String kind(SchemaChange c) {
+        return c instanceof SchemaChange.RenameColumn ? "renameColumn"
+                : c instanceof SchemaChange.ChangeColumnType ? "changeColumnType" : "custom";
+    }
+
+    // ---- read
+
+    public PipelineView get(String name) {
+        return view(require(name));
+    }
+
+    public List<PipelineView> list() {
+        return Pipeline.<Pipeline>listAll(Sort.by("createdAt").descending()).stream().map(this::view).toList();
+    }
+
+    Pipeline require(String name) {
+        Pipeline p = Pipeline.findById(name);
+        if (p == null) {
+            throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
+        }
+        return p;
+    }
+
+    Plan plan(Pipeline p) {
+        return Backfills.JSON.convertValue(p.plan, Plan.class);
+    }
+
+    Release phaseRelease(Pipeline p, String phase) {
+        return Release.<Release>find("pipelineName = ?1 and pipelinePhase = ?2 order by id desc", p.name, phase).firstResult();
+    }
+
+    PipelineView view(Pipeline p) {
+        Plan plan = plan(p);
+        Backfill b = Backfill.findById(p.name);
+        List<PipelineView.Phase> phases = new ArrayList<>();
+        for (String phase : PipelineRequest.PHASES) {
+            Release r = phaseRelease(p, phase);
+            @SuppressWarnings("unchecked")
+            Map<String, String> target = (Map<String, String>) p.phases.get(phase);
+            List<String> sql = switch (phase) {
+                case "expand" -> plan.expand();
+                case "migrate" -> List.of();
+                default -> plan.contract();
+            };
+            phases.add(new PipelineView.Phase(phase, target.get("version"), target.get("image"),
+                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, false)));
+        }
+        return new PipelineView(p.name, p.rolloutName, p.databaseName, p.state, p.schemaState, p.change,
+                p.confidenceWindow, phases, PipelineView.Progress.of(b, clock.instant()),
+                "update " + plan.table() + " set " + plan.backfillSet() + " where <key range> and " + plan.needsBackfill(),
+                plan.verifySql(), p.createdAt, p.updatedAt);
+    }
+
+    /** The gates of a phase, each ✓ or ✗ with why; {@code verifyNow} re-runs the verification query. */
+    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, boolean verifyNow) {
+        List<PipelineView.Gate> gates = new ArrayList<>();
+        gates.add(new PipelineView.Gate("pipelineActive", "Active".equals(p.state),
+                "Active".equals(p.state) ? "the pipeline is active" : "the pipeline is " + p.state));
+        Release own = phaseRelease(p, phase);
+        gates.add(new PipelineView.Gate("notStarted", own == null,
+                own == null ? "the phase has not started" : "the phase already runs as release " + own.id + " (" + own.state + ")"));
+        switch (phase) {
+            case "migrate" -> {
+                Release expand = phaseRelease(p, "expand");
+                boolean promoted = expand != null && expand.state == ReleaseState.Promoted;
+                gates.add(new PipelineView.Gate("expandPromoted", promoted, expand == null ? "expand has not run"
+                        : "expand release " + expand.id + " is " + expand.state));
+                boolean completed = Backfill.COMPLETED.equals(b.state);
+                gates.add(new PipelineView.Gate("backfillCompleted", completed, "backfill is " + b.state
+                        + (completed ? "" : " (" + b.rowsScanned + " of ~" + (b.estimatedRows == null ? "?" : b.estimatedRows) + " rows)")));
+                if (completed && verifyNow) {
+                    verify(p, b);
+                }
+                boolean verified = completed && b.mismatches != null && b.mismatches == 0;
+                gates.add(new PipelineView.Gate("verified", verified, b.mismatches == null ? "not verified yet"
+                        : b.mismatches + " rows where old and new disagree (" + plan(p).verifySql() + ")"));
+            }
+            case "contract" -> {
+                Release migrate = phaseRelease(p, "migrate");
+                boolean promoted = migrate != null && migrate.state == ReleaseState.Promoted;
+                gates.add(new PipelineView.Gate("migratePromoted", promoted, migrate == null ? "migrate has not run"
+                        : "migrate release " + migrate.id + " is " + migrate.state));
+                Duration window = Durations.parse(p.confidenceWindow);
+                Instant opens = promoted ? migrate.finishedAt.plus(window) : null;
+                boolean elapsed = opens != null && !clock.instant().isBefore(opens);
+                gates.add(new PipelineView.Gate("confidenceWindow", elapsed, opens == null
+                        ? "starts when migrate is promoted (" + p.confidenceWindow + ")"
+                        : (elapsed ? "elapsed at " : "opens at ") + opens + " (" + p.confidenceWindow + " after migrate was promoted)"));
+            }
+            default -> {
+            }
+        }
+        return gates;
+    }
+
+    private void verify(Pipeline p, Backfill b) {
+        try (Connection c = databases.open(p.databaseName)) {
+            b.mismatches = BackfillBatches.mismatches(c, plan(p));
+            b.verifiedAt = clock.instant();
+        } catch (SQLException e) {
+            throw ApiException.conflict("Cannot verify the backfill on database " + p.databaseName + ": " + e.getMessage());
+        }
+    }
+
+    // ---- act
+
+    @Transactional
+    public PipelineView start(String name, String phase, String actor) {
+        if (!PipelineRequest.PHASES.contains(phase)) {
+            throw ApiException.notFound("A pipeline has the phases expand, migrate and contract, not " + Names.quote(phase) + ".");
+        }
+        Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        if (p == null) {
+            throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
+        }
+        Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        List<FieldError> unmet = gates(p, phase, b, true).stream().filter(g -> !g.ok())
+                .map(g -> new FieldError("gates." + g.gate(), g.why())).toList();
+        if (!unmet.isEmpty()) {
+            throw ApiException.conflict("The " + phase + " phase of pipeline " + name + " may not start: "
+                    + unmet.size() + " gate" + (unmet.size() == 1 ? "" : "s") + " unmet.", unmet);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> target = (Map<String, String>) p.phases.get(phase);
+        ReleaseView created = releases.create(p.rolloutName, new ReleaseService.NewRelease(target.get("version"),
+                target.get("image")), actor);
+        Release r = Release.findById(created.id());
+        r.pipelineName = p.name;
+        r.pipelinePhase = phase;
+        p.updatedAt = clock.instant();
+        return view(p);
+    }
+
+    @Transactional
+    public PipelineView abort(String name, String actor, String reason) {
+        Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        if (p == null) {
+            throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
+        }
+        if (!"Active".equals(p.state)) {
+            throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
+        }
+        for (String phase : PipelineRequest.PHASES) {
+            Release r = phaseRelease(p, phase);
+            if (r != null && r.state.active() && r.requestedAction == null) {
+                actions.act(String.valueOf(r.id), Action.ABORT, actor, reason == null ? "pipeline aborted" : reason);
+            }
+        }
+        p.state = "Aborted";
+        p.updatedAt = clock.instant();
+        Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        if (!Backfill.COMPLETED.equals(b.state)) {
+            b.state = Backfill.CANCELLED;
+            b.updatedAt = p.updatedAt;
+        }
+        return view(p);
+    }
+
+    @Transactional
+    public PipelineView backfillAction(String name, String action) {
+        Pipeline p = require(name);
+        Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        String was = b.state;
+        switch (action) {
+            case "pause" -> {
+                requireState(b, "pause", Backfill.RUNNING);
+                b.state = Backfill.PAUSED;
+            }
+            case "resume" -> {
+                requireState(b, "resume", Backfill.PAUSED);
+                b.state = Backfill.RUNNING;
+                b.nextAt = null;
+            }
+            default -> {
+                if (!List.of(Backfill.RUNNING, Backfill.PAUSED, Backfill.PENDING).contains(b.state)) {
+                    throw ApiException.conflict("Cannot cancel the backfill of " + name + ": it is " + b.state + ".");
+                }
+                b.state = Backfill.CANCELLED;
+            }
+        }
+        b.updatedAt = clock.instant();
+        b.message = "backfill " + was + " → " + b.state;
+        if (Backfill.RUNNING.equals(b.state)) {
+            backfills.wake();
+        }
+        return view(p);
+    }
+
+    private static void requireState(Backfill b, String action, String state) {
+        if (!state.equals(b.state)) {
+            throw ApiException.conflict("Cannot " + action + " the backfill of " + b.pipelineName + ": it is " + b.state + ".");
+        }
+    }
+
+    // ---- the engine's side: schema work before a phase's hooks, bookkeeping when it ends
+
+    @Override
+    public Prepared prepare(Release r) {
+        if (r.pipelineName == null || r.schemaDone) {
+            return new Prepared(true, null, Map.of());
+        }
+        Pipeline p = Pipeline.findById(r.pipelineName, LockModeType.PESSIMISTIC_WRITE);
+        Plan plan = plan(p);
+        List<String> sql = switch (r.pipelinePhase) {
+            case "expand" -> plan.expand();
+            case "contract" -> plan.contract();
+            default -> List.of();
+        };
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("pipeline", p.name);
+        details.put("phase", r.pipelinePhase);
+        details.put("sql", sql);
+        try {
+            int attempts = runDdl(p.databaseName, sql);
+            details.put("ddlAttempts", attempts);
+        } catch (SQLException e) {
+            details.put("schema", p.schemaState);
+            return new Prepared(false, r.pipelinePhase + " schema change failed on database " + p.databaseName + ": "
+                    + e.getMessage() + " (it ran in one transaction and was rolled back; schema " + p.schemaState + ")",
+                    details);
+        }
+        r.schemaDone = true;
+        Instant now = clock.instant();
+        switch (r.pipelinePhase) {
+            case "expand" -> {
+                p.schemaState = plan.schemaAfterExpand();
+                Backfill b = Backfill.findById(p.name, LockModeType.PESSIMISTIC_WRITE);
+                if (Backfill.PENDING.equals(b.state)) {
+                    b.state = Backfill.RUNNING;
+                    b.nextAt = null;
+                    b.updatedAt = now;
+                }
+                backfills.wake();
+            }
+            case "contract" -> p.schemaState = plan.schemaAfterContract();
+            default -> p.schemaState = p.schemaState.startsWith("expanded") ? p.schemaState
+                    + "; the migrate version reads the new column" : p.schemaState;
+        }
+        p.updatedAt = now;
+        details.put("schema", p.schemaState);
+        return new Prepared(true, null, details);
+    }
+
+    /** Runs DDL in one transaction with a short lock_timeout, retried with backoff while locks are busy. */
+    int runDdl(String database, List<String> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            return 0;
+        }
+        for (int attempt = 1;; attempt++) {
+            try (Connection c = databases.open(database); Statement s = c.createStatement()) {
+                try {
+                    s.execute("set local lock_timeout = '" + LOCK_TIMEOUT + "'");
+                    for (String sql : statements) {
+                        s.execute(sql);
+                    }
+                    c.commit();
+                    return attempt;
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (!"55P03".equals(e.getSQLState()) || attempt >= DDL_ATTEMPTS) {
+                        throw e;
+                    }
+                    LOG.infof("DDL on %s waited too long for a lock (attempt %d of %d); retrying", database, attempt,
+                            DDL_ATTEMPTS);
+                    try {
+                        Thread.sleep(200L << attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Object> finished(Release r, ReleaseState state) {
+        if (r.pipelineName == null) {
+            return Map.of();
+        }
+        Pipeline p = Pipeline.findById(r.pipelineName, LockModeType.PESSIMISTIC_WRITE);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("pipeline", p.name);
+        details.put("phase", r.pipelinePhase);
+        if (state != ReleaseState.Promoted && "expand".equals(r.pipelinePhase)) {
+            Backfill b = Backfill.findById(p.name, LockModeType.PESSIMISTIC_WRITE);
+            if (Backfill.RUNNING.equals(b.state) || Backfill.PAUSED.equals(b.state)) {
+                b.state = Backfill.PAUSED;
+                b.message = "paused: the expand release was " + state + " (resume it after a retry, or cancel)";
+                b.updatedAt = clock.instant();
+            }
+        }
+        if (state == ReleaseState.Promoted && "contract".equals(r.pipelinePhase)) {
+            p.state = "Completed";
+        }
+        if (state != ReleaseState.Promoted) {
+            details.put("schemaSafeForStable", true);
+        }
+        details.put("schema", p.schemaState + (state != ReleaseState.Promoted && "migrate".equals(r.pipelinePhase)
+                ? "; contract will not run after this migrate" : ""));
+        p.updatedAt = clock.instant();
+        return details;
+    }
+
+    static boolean uniqueViolation(Throwable e) {
+        return "23505".equals(Exceptions.sqlState(e));
+    }
+}
