@@ -3,5 +3,5 @@
 # versus Kubestead's backfill. Usage: bench/backfill.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B test -Dtest=BackfillBench -Dsurefire.failIfNoSpecifiedTests=false | grep -A4 '^BENCH' || true
+./mvnw -q -B test -Dtest=BackfillBench -Dsurefire.failIfNoSpecifiedTests=false | grep -A6 '^BENCH' || true
 cat target/bench-backfill.txt

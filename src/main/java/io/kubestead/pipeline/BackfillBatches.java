@@ -93,21 +93,29 @@ public final class BackfillBatches {
         }
     }
 
-    /** Runs and commits one batch of keys after {@code cursor} up to {@code upper}. */
+    /**
+     * Runs and commits one batch of keys after {@code cursor} up to {@code upper}: one statement that pages the
+     * keys, updates the rows of that key range that still need it, and returns the last key and the counts.
+     */
     public static Result run(Connection c, Plan plan, List<Map<String, String>> key, List<String> cursor,
             List<String> upper, int size, long statementTimeoutMillis) throws SQLException {
         String columns = key.stream().map(k -> Recipes.id(k.get("name"))).collect(Collectors.joining(", "));
         String params = key.stream().map(k -> "?::" + k.get("type")).collect(Collectors.joining(", "));
+        String desc = key.stream().map(k -> Recipes.id(k.get("name")) + " desc").collect(Collectors.joining(", "));
+        String asText = key.stream().map(k -> Recipes.id(k.get("name")) + "::text").collect(Collectors.joining(", "));
+        String after = cursor == null ? "" : " and (" + columns + ") > (" + params + ")";
+        String sql = "with batch as (select " + columns + " from " + plan.table() + " where (" + columns + ") <= (" + params
+                + ")" + after + " order by " + columns + " limit ?), "
+                + "last as (select " + columns + " from batch order by " + desc + " limit 1), "
+                + "upd as (update " + plan.table() + " set " + plan.backfillSet() + " where (" + columns
+                + ") <= (select " + columns + " from last)" + after + " and (" + plan.needsBackfill() + ") returning 1) "
+                + "select (select count(*) from batch), (select count(*) from upd), " + asText + " from last";
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("set local statement_timeout = " + Math.max(1, statementTimeoutMillis));
             }
-            List<String> last = null;
-            int scanned = 0;
-            String select = "select " + columns + " from " + plan.table() + " where (" + columns + ") <= (" + params + ")"
-                    + (cursor == null ? "" : " and (" + columns + ") > (" + params + ")")
-                    + " order by " + columns + " limit ?";
-            try (PreparedStatement ps = c.prepareStatement(select)) {
+            Result result;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 for (String v : upper) {
                     ps.setString(i++, v);
@@ -117,40 +125,26 @@ public final class BackfillBatches {
                         ps.setString(i++, v);
                     }
                 }
-                ps.setInt(i, size);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        scanned++;
-                        List<String> row = new ArrayList<>(key.size());
-                        for (int k = 1; k <= key.size(); k++) {
-                            row.add(rs.getString(k));
-                        }
-                        last = row;
-                    }
-                }
-            }
-            if (last == null) {
-                c.commit();
-                return new Result(0, 0, cursor);
-            }
-            String update = "update " + plan.table() + " set " + plan.backfillSet() + " where "
-                    + (cursor == null ? "" : "(" + columns + ") > (" + params + ") and ")
-                    + "(" + columns + ") <= (" + params + ") and (" + plan.needsBackfill() + ")";
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement(update)) {
-                int i = 1;
+                ps.setInt(i++, size);
                 if (cursor != null) {
                     for (String v : cursor) {
                         ps.setString(i++, v);
                     }
                 }
-                for (String v : last) {
-                    ps.setString(i++, v);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        result = new Result(0, 0, cursor);
+                    } else {
+                        List<String> last = new ArrayList<>(key.size());
+                        for (int k = 0; k < key.size(); k++) {
+                            last.add(rs.getString(3 + k));
+                        }
+                        result = new Result(rs.getInt(1), rs.getInt(2), last);
+                    }
                 }
-                updated = ps.executeUpdate();
             }
             c.commit();
-            return new Result(scanned, updated, last);
+            return result;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;

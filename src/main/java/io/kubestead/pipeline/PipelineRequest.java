@@ -131,7 +131,7 @@ public record PipelineRequest(String name, String rollout, String database, Sche
     private static Map<String, Object> backfill(Node b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batchSize", 1000);
-        m.put("pause", "20ms");
+        m.put("pause", "0ms");
         m.put("statementTimeout", "30s");
         m.put("maxReplicationLag", "5s");
         m.put("targetBatchTime", "200ms");

@@ -236,6 +236,11 @@ class PipelineTest extends EngineFixture {
                 .body("errors[0].path", org.hamcrest.Matchers.equalTo("backfill.batchSize"));
         given().contentType("application/json").body("{\"name\": \"x\"}").post("/api/v1/pipelines").then().statusCode(400)
                 .body("errors.path", hasItem("change")).body("errors.path", hasItem("expand"));
+        assertThat(databases.names()).contains("configured-db", db);
+        given().contentType("application/json").body(body.replace("\"database\": \"" + db + "\"", "\"database\": \"configured-db\""))
+                .post("/api/v1/pipelines").then().statusCode(400)
+                .body("errors[0].path", org.hamcrest.Matchers.equalTo("database"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("cannot reach"));
         given().get("/api/v1/pipelines/nothing").then().statusCode(404);
         given().post("/api/v1/pipelines/nothing/phases/expand/start").then().statusCode(404);
     }
