@@ -1,0 +1,144 @@
+package io.kubestead.console;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.kubestead.analysis.AnalysisService;
+import io.kubestead.common.Durations;
+import io.kubestead.engine.Action;
+import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseService;
+import io.kubestead.rollout.ReleaseState;
+import io.kubestead.rollout.ReleaseView;
+import io.kubestead.rollout.RolloutService;
+import io.kubestead.rollout.spec.RolloutSpec;
+import io.kubestead.rollout.spec.Step;
+import io.quarkus.panache.common.Sort;
+
+/** What the console shows: rows of the overview, and a release in full. */
+@ApplicationScoped
+public class ConsoleService {
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ReleaseService releases;
+
+    @Inject
+    RolloutService rollouts;
+
+    @Inject
+    AnalysisService analysis;
+
+    public record Row(long id, String rollout, String version, String phase, String state, int weight, String since,
+            String group) {
+        public int stableWeight() {
+            return 100 - weight;
+        }
+    }
+
+    public record Chip(int index, String label, String status) {
+    }
+
+    /** An action button: enabled when the state allows it; abort and promote-full ask for a reason first. */
+    public record Button(String action, boolean enabled, boolean askReason) {
+    }
+
+    public record Detail(ReleaseView release, List<Chip> steps, List<ReleaseView.Event> events,
+            List<AnalysisService.RunView> analysis, List<Map<String, Object>> hooks, List<Button> buttons, String error) {
+    }
+
+    /** Needs attention first (paused, failed, aborted in the last hour), then progressing, then recently finished. */
+    public List<Row> overview() {
+        Instant now = clock.instant();
+        Instant day = now.minus(Duration.ofDays(1));
+        List<Release> list = Release.<Release>find("state in ?1 or finishedAt > ?2", Sort.by("id").descending(),
+                ReleaseState.ACTIVE, day).page(0, 500).list();
+        List<Row> rows = new ArrayList<>();
+        for (Release r : list) {
+            String group;
+            if (r.state == ReleaseState.Paused || r.state == ReleaseState.Failed
+                    || (r.state == ReleaseState.Aborted && r.finishedAt != null && r.finishedAt.isAfter(now.minus(Duration.ofHours(1))))) {
+                group = "attention";
+            } else if (r.state.active()) {
+                group = "progressing";
+            } else {
+                group = "finished";
+            }
+            rows.add(new Row(r.id, r.rolloutName, r.version, r.pipelinePhase == null ? "" : r.pipelinePhase, r.state.name(),
+                    r.weight, since(r.updatedAt, now), group));
+        }
+        List<String> order = List.of("attention", "progressing", "finished");
+        rows.sort(Comparator.comparingInt((Row r) -> order.indexOf(r.group())).thenComparing(Row::id, Comparator.reverseOrder()));
+        return rows;
+    }
+
+    public Detail detail(String id, String error) {
+        ReleaseView r = releases.get(id);
+        RolloutSpec spec = rollouts.spec(r.rollout(), r.revision());
+        List<Chip> chips = new ArrayList<>();
+        for (int i = 0; i < spec.canarySteps().size(); i++) {
+            Step s = spec.canarySteps().get(i);
+            String label = s instanceof Step.SetWeight w ? "weight " + w.weight() + "%"
+                    : s instanceof Step.Pause p ? (p.duration() == null ? "pause (manual)" : "pause " + Durations.format(p.duration()))
+                    : "analysis " + ((Step.Analysis) s).template();
+            String status = i < r.currentStep() ? "done"
+                    : i == r.currentStep() && r.state().active() && "step".equals(r.stage()) ? "current" : "pending";
+            chips.add(new Chip(i, label, status));
+        }
+        List<ReleaseView.Event> events = new ArrayList<>(releases.events(id, io.kubestead.common.PageRequest.of("0", "500")).items());
+        java.util.Collections.reverse(events);
+        List<Map<String, Object>> hooks = events.stream().filter(e -> e.type().startsWith("Hook") && e.details() != null
+                && e.details().containsKey("job") && !"HookStarted".equals(e.type())).map(e -> {
+                    Map<String, Object> h = new java.util.LinkedHashMap<>(e.details());
+                    h.put("outcome", e.type());
+                    return h;
+                }).toList();
+        Set<String> allowed = allowed(r);
+        List<Button> buttons = java.util.Arrays.stream(Action.values()).map(a -> new Button(a.path(), allowed.contains(a.path()),
+                a == Action.ABORT || a == Action.PROMOTE_FULL)).toList();
+        return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, error);
+    }
+
+    /** The actions the release's state allows (the API refuses the others with 409). */
+    public static Set<String> allowed(ReleaseView r) {
+        Set<Action> a = EnumSet.noneOf(Action.class);
+        boolean inSteps = "step".equals(r.stage());
+        boolean abortPending = r.pendingAction() != null;
+        if (r.state() == ReleaseState.Progressing && inSteps && !abortPending) {
+            a.add(Action.PAUSE);
+        }
+        if (r.state() == ReleaseState.Paused && !abortPending) {
+            a.add(Action.RESUME);
+        }
+        if ((r.state() == ReleaseState.Progressing || r.state() == ReleaseState.Paused) && inSteps && !abortPending) {
+            a.add(Action.PROMOTE);
+            a.add(Action.PROMOTE_FULL);
+        }
+        if (r.state().active() && !abortPending && !"stable-rollout".equals(r.stage()) && !"cleanup".equals(r.stage())) {
+            a.add(Action.ABORT);
+        }
+        if (r.state() == ReleaseState.Aborted || r.state() == ReleaseState.Failed) {
+            a.add(Action.RETRY);
+        }
+        Set<String> out = new java.util.LinkedHashSet<>();
+        a.forEach(x -> out.add(x.path()));
+        return out;
+    }
+
+    static String since(Instant t, Instant now) {
+        long s = Math.max(0, Duration.between(t, now).toSeconds());
+        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" : s < 86_400 ? (s / 3600) + "h" + ((s % 3600) / 60) + "m" : (s / 86_400) + "d";
+    }
+}
