@@ -15,3 +15,22 @@ document.addEventListener('htmx:beforeRequest', (event) => {
     dialog.close();
   }
 });
+
+// Analysis measurements as a small line chart (uPlot, served by Kubestead itself).
+function drawCharts(root) {
+  if (typeof uPlot === 'undefined') {
+    return;
+  }
+  root.querySelectorAll('.chart[data-values]').forEach((el) => {
+    el.innerHTML = '';
+    const values = el.dataset.values.split(',').map(Number).filter((v) => !Number.isNaN(v));
+    if (values.length === 0) {
+      return;
+    }
+    const xs = values.map((_, i) => i + 1);
+    new uPlot({ width: Math.min(600, el.clientWidth || 600), height: 120, legend: { show: false },
+      scales: { x: { time: false } }, series: [{}, { label: 'value', stroke: '#f59e0b', width: 2 }] }, [xs, values], el);
+  });
+}
+document.addEventListener('DOMContentLoaded', () => drawCharts(document));
+document.addEventListener('htmx:afterSwap', (event) => drawCharts(event.target));

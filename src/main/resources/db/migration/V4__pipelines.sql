@@ -24,6 +24,8 @@ alter table release
     add column schema_done boolean not null default false;
 create unique index release_pipeline_phase on release (pipeline_name, pipeline_phase, attempt)
     where pipeline_name is not null;
+create index release_by_pipeline on release (pipeline_name, id) where pipeline_name is not null;
+create index release_finished on release (finished_at) where finished_at is not null;
 
 create table backfill (
     pipeline_name   text primary key references pipeline (name),

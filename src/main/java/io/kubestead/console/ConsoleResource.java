@@ -31,13 +31,117 @@ public class ConsoleResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance overview(List<ConsoleService.Row> rows, ClusterInfo.View cluster);
+        static native TemplateInstance overview(List<ConsoleService.Row> rows, List<ConsoleService.PipelineRow> pipelines,
+                ClusterInfo.View cluster);
 
-        static native TemplateInstance overview$rows(List<ConsoleService.Row> rows);
+        static native TemplateInstance overview$rows(List<ConsoleService.Row> rows, List<ConsoleService.PipelineRow> pipelines);
 
         static native TemplateInstance release(ConsoleService.Detail detail, ClusterInfo.View cluster);
 
         static native TemplateInstance release$detail(ConsoleService.Detail detail);
+
+        static native TemplateInstance pipeline(io.kubestead.pipeline.PipelineView pipeline, String error,
+                ClusterInfo.View cluster);
+
+        static native TemplateInstance pipeline$lanes(io.kubestead.pipeline.PipelineView pipeline, String error);
+
+        static native TemplateInstance rollouts(List<io.kubestead.rollout.RolloutView.Summary> rollouts,
+                List<io.kubestead.template.TemplateView.Summary> jobTemplates,
+                List<io.kubestead.template.TemplateView.Summary> analysisTemplates, ClusterInfo.View cluster);
+
+        static native TemplateInstance rollout(io.kubestead.rollout.RolloutView rollout, String yaml,
+                List<io.kubestead.rollout.RolloutView.RevisionSummary> revisions, int from, int to,
+                List<LineDiff.Line> diff, ClusterInfo.View cluster);
+
+        static native TemplateInstance template(io.kubestead.template.TemplateView template, ClusterInfo.View cluster);
+    }
+
+    @Inject
+    io.kubestead.pipeline.PipelineService pipelines;
+
+    @Inject
+    io.kubestead.rollout.RolloutService rollouts;
+
+    @Inject
+    io.kubestead.template.TemplateService templates;
+
+    @GET
+    @Path("pipelines/{name}")
+    @Operation(hidden = true)
+    public TemplateInstance pipeline(@PathParam("name") String name, @HeaderParam("HX-Request") String htmx) {
+        var view = pipelines.get(name);
+        return htmx != null ? Templates.pipeline$lanes(view, null) : Templates.pipeline(view, null, cluster.view());
+    }
+
+    @POST
+    @Path("pipelines/{name}/{what: phases/(expand|migrate|contract)/start|backfill/(pause|resume|cancel)}")
+    @Operation(hidden = true)
+    public TemplateInstance pipelineAction(@PathParam("name") String name, @PathParam("what") String what,
+            @FormParam("actor") String actor) {
+        String error = null;
+        try {
+            String[] parts = what.split("/");
+            if (parts[0].equals("phases")) {
+                pipelines.start(name, parts[1], actor == null || actor.isBlank() ? "console:operator" : "console:" + actor.trim());
+            } else {
+                pipelines.backfillAction(name, parts[1]);
+            }
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw e;
+            }
+            error = e.getMessage() + (e.errors().isEmpty() ? "" : " " + e.errors().stream()
+                    .map(io.kubestead.common.FieldError::toString).collect(java.util.stream.Collectors.joining("; ")));
+        }
+        return Templates.pipeline$lanes(pipelines.get(name), error);
+    }
+
+    @GET
+    @Path("rollouts")
+    @Operation(hidden = true)
+    public TemplateInstance rollouts() {
+        var all = io.kubestead.common.PageRequest.of("0", "500");
+        return Templates.rollouts(rollouts.list(all).items(),
+                templates.list(io.kubestead.template.TemplateKind.JOB, all).items(),
+                templates.list(io.kubestead.template.TemplateKind.ANALYSIS, all).items(), cluster.view());
+    }
+
+    @GET
+    @Path("rollouts/{name}")
+    @Operation(hidden = true)
+    public TemplateInstance rollout(@PathParam("name") String name, @jakarta.ws.rs.QueryParam("from") String from,
+            @jakarta.ws.rs.QueryParam("to") String to) {
+        var rollout = rollouts.get(name);
+        int b = parse(to, rollout.revision());
+        int a = parse(from, Math.max(1, b - 1));
+        String yaml = yaml(rollouts.revision(name, String.valueOf(b)).spec());
+        List<LineDiff.Line> diff = LineDiff.diff(yaml(rollouts.revision(name, String.valueOf(a)).spec()), yaml);
+        return Templates.rollout(rollout, yaml(java.util.Map.of("rollout", rollout.spec())), rollouts.revisions(name), a, b,
+                diff, cluster.view());
+    }
+
+    @GET
+    @Path("templates/{kind: job|analysis}/{name}")
+    @Operation(hidden = true)
+    public TemplateInstance template(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return Templates.template(templates.get("job".equals(kind) ? io.kubestead.template.TemplateKind.JOB
+                : io.kubestead.template.TemplateKind.ANALYSIS, name), cluster.view());
+    }
+
+    private static int parse(String s, int dflt) {
+        try {
+            return s == null ? dflt : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    static String yaml(Object document) {
+        org.yaml.snakeyaml.DumperOptions o = new org.yaml.snakeyaml.DumperOptions();
+        o.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+        o.setIndicatorIndent(2);
+        o.setIndentWithIndicator(true);
+        return new org.yaml.snakeyaml.Yaml(o).dump(document);
     }
 
     @Inject
@@ -54,9 +158,16 @@ public class ConsoleResource {
 
     @GET
     @Operation(hidden = true)
-    public TemplateInstance overview(@HeaderParam("HX-Request") String htmx) {
+    public jakarta.ws.rs.core.Response overview(@HeaderParam("HX-Request") String htmx) {
+        long t0 = System.nanoTime();
         List<ConsoleService.Row> rows = console.overview();
-        return htmx != null ? Templates.overview$rows(rows) : Templates.overview(rows, cluster.view());
+        List<ConsoleService.PipelineRow> pipelineRows = console.pipelines();
+        String html = (htmx != null ? Templates.overview$rows(rows, pipelineRows)
+                : Templates.overview(rows, pipelineRows, cluster.view())).render();
+        // the server's own render time (queries and template), for browsers' dev tools and for the benchmark
+        String timing = String.format(java.util.Locale.ROOT, "render;dur=%.2f", (System.nanoTime() - t0) / 1e6);
+        return jakarta.ws.rs.core.Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Server-Timing", timing)
+                .build();
     }
 
     @GET

@@ -48,6 +48,31 @@ public class ConsoleService {
         }
     }
 
+    /** A pipeline on the overview: the phase it is in, and how many gates of its next phase are unmet. */
+    public record PipelineRow(String name, String rollout, String state, String phase, String phaseState, int blocked,
+            String backfill, String group) {
+    }
+
+    @Inject
+    io.kubestead.pipeline.PipelineService pipelineService;
+
+    /** Active pipelines, the ones that need a person first (a paused or failed phase or backfill). */
+    @jakarta.transaction.Transactional
+    public List<PipelineRow> pipelines() {
+        List<PipelineRow> rows = new ArrayList<>();
+        for (io.kubestead.pipeline.PipelineService.Summary p : pipelineService.summaries(200)) {
+            String phaseState = p.phaseState() == null ? "not started" : p.phaseState().name();
+            boolean attention = p.phaseState() == ReleaseState.Paused || p.phaseState() == ReleaseState.Aborted
+                    || p.phaseState() == ReleaseState.Failed || "Paused".equals(p.backfill().state())
+                    || "Failed".equals(p.backfill().state());
+            rows.add(new PipelineRow(p.name(), p.rollout(), p.state(), p.phase() == null ? "—" : p.phase(), phaseState,
+                    p.blockedGates(), p.backfill().state() + (p.backfill().percent() == null ? "" : " " + p.backfill().percent() + "%"),
+                    attention ? "attention" : "progressing"));
+        }
+        rows.sort(Comparator.comparing((PipelineRow r) -> r.group().equals("attention") ? 0 : 1));
+        return rows;
+    }
+
     public record Chip(int index, String label, String status) {
     }
 
@@ -60,11 +85,26 @@ public class ConsoleService {
     }
 
     /** Needs attention first (paused, failed, aborted in the last hour), then progressing, then recently finished. */
+    @jakarta.transaction.Transactional
     public List<Row> overview() {
         Instant now = clock.instant();
         Instant day = now.minus(Duration.ofDays(1));
-        List<Release> list = Release.<Release>find("state in ?1 or finishedAt > ?2", Sort.by("id").descending(),
-                ReleaseState.ACTIVE, day).page(0, 500).list();
+        List<Release> list = new ArrayList<>();
+        for (Object[] row : Release.getEntityManager().createQuery("select r.id, r.rolloutName, r.version, r.pipelinePhase, "
+                + "r.state, r.weight, r.updatedAt, r.finishedAt from Release r where r.state in ?1 or r.finishedAt > ?2 "
+                + "order by r.id desc", Object[].class).setParameter(1, ReleaseState.ACTIVE).setParameter(2, day)
+                .setMaxResults(300).getResultList()) {
+            Release r = new Release();
+            r.id = (Long) row[0];
+            r.rolloutName = (String) row[1];
+            r.version = (String) row[2];
+            r.pipelinePhase = (String) row[3];
+            r.state = (ReleaseState) row[4];
+            r.weight = (Integer) row[5];
+            r.updatedAt = (Instant) row[6];
+            r.finishedAt = (Instant) row[7];
+            list.add(r);
+        }
         List<Row> rows = new ArrayList<>();
         for (Release r : list) {
             String group;

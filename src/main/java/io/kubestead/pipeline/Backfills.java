@@ -158,7 +158,9 @@ public class Backfills {
             b.throttled = false;
             if (b.startedAt == null) {
                 b.startedAt = now;
-                b.estimatedRows = BackfillBatches.estimatedRows(c, plan.table());
+                long estimate = BackfillBatches.estimatedRows(c, plan.table());
+                // a table never analysed has no estimate (reltuples -1): say unknown rather than 0
+                b.estimatedRows = estimate > 0 ? estimate : null;
                 b.upperBound = BackfillBatches.greatestKey(c, plan.table(), b.keyColumns);
                 c.commit();
             }

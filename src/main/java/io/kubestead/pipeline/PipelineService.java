@@ -167,16 +167,102 @@ public class PipelineService implements ReleasePreparation {
         return Backfills.JSON.convertValue(p.plan, Plan.class);
     }
 
-    Release phaseRelease(Pipeline p, String phase) {
-        return Release.<Release>find("pipelineName = ?1 and pipelinePhase = ?2 order by id desc", p.name, phase).firstResult();
+    /** The latest release of each phase of the given pipelines, in one query: pipeline → phase → release. */
+    static Map<String, Map<String, Release>> phaseReleases(List<String> pipelines) {
+        Map<String, Map<String, Release>> out = new java.util.HashMap<>();
+        if (pipelines.isEmpty()) {
+            return out;
+        }
+        for (Object[] row : Release.getEntityManager().createQuery("select r.id, r.pipelineName, r.pipelinePhase, r.state, "
+                + "r.finishedAt from Release r where r.pipelineName in ?1 order by r.id", Object[].class)
+                .setParameter(1, pipelines).getResultList()) {
+            // a light copy: gates and summaries read only these fields
+            Release r = new Release();
+            r.id = (Long) row[0];
+            r.pipelineName = (String) row[1];
+            r.pipelinePhase = (String) row[2];
+            r.state = (ReleaseState) row[3];
+            r.finishedAt = (Instant) row[4];
+            out.computeIfAbsent(r.pipelineName, k -> new java.util.HashMap<>()).put(r.pipelinePhase, r);
+        }
+        return out;
+    }
+
+    static Map<String, Release> phaseReleases(Pipeline p) {
+        return phaseReleases(List.of(p.name)).getOrDefault(p.name, Map.of());
+    }
+
+    /** Active pipelines for the overview: where each is, and how many gates of its next phase are unmet. */
+    public List<Summary> summaries(int limit) {
+        // projections, not entities: the overview needs none of the JSON columns
+        List<Pipeline> list = new ArrayList<>();
+        for (Object[] row : Pipeline.getEntityManager().createQuery("select p.name, p.rolloutName, p.state, p.confidenceWindow "
+                + "from Pipeline p where p.state = 'Active' order by p.createdAt desc", Object[].class).setMaxResults(limit)
+                .getResultList()) {
+            Pipeline p = new Pipeline();
+            p.name = (String) row[0];
+            p.rolloutName = (String) row[1];
+            p.state = (String) row[2];
+            p.confidenceWindow = (String) row[3];
+            list.add(p);
+        }
+        List<String> names = list.stream().map(p -> p.name).toList();
+        Map<String, Backfill> fills = new java.util.HashMap<>();
+        if (!names.isEmpty()) {
+            for (Object[] row : Pipeline.getEntityManager().createQuery("select b.pipelineName, b.state, b.rowsDone, "
+                    + "b.rowsScanned, b.estimatedRows, b.activeMillis, b.batchSize, b.batches, b.throttled, b.lastLagMillis, "
+                    + "b.mismatches, b.message, b.startedAt, b.finishedAt from Backfill b where b.pipelineName in ?1",
+                    Object[].class).setParameter(1, names).getResultList()) {
+                Backfill b = new Backfill();
+                b.pipelineName = (String) row[0];
+                b.state = (String) row[1];
+                b.rowsDone = (Long) row[2];
+                b.rowsScanned = (Long) row[3];
+                b.estimatedRows = (Long) row[4];
+                b.activeMillis = (Long) row[5];
+                b.batchSize = (Integer) row[6];
+                b.batches = (Long) row[7];
+                b.throttled = (Boolean) row[8];
+                b.lastLagMillis = (Long) row[9];
+                b.mismatches = (Long) row[10];
+                b.message = (String) row[11];
+                b.startedAt = (Instant) row[12];
+                b.finishedAt = (Instant) row[13];
+                fills.put(b.pipelineName, b);
+            }
+        }
+        Map<String, Map<String, Release>> releasesByPipeline = phaseReleases(names);
+        List<Summary> out = new ArrayList<>();
+        for (Pipeline p : list) {
+            Map<String, Release> rel = releasesByPipeline.getOrDefault(p.name, Map.of());
+            String current = null;
+            String next = null;
+            for (String phase : PipelineRequest.PHASES) {
+                if (rel.containsKey(phase)) {
+                    current = phase;
+                } else if (next == null) {
+                    next = phase;
+                }
+            }
+            Backfill b = fills.get(p.name);
+            int blocked = next == null ? 0 : (int) gates(p, next, b, rel, false).stream().filter(g -> !g.ok()).count();
+            out.add(new Summary(p.name, p.rolloutName, p.state, current, current == null ? null : rel.get(current).state,
+                    next, blocked, PipelineView.Progress.of(b, clock.instant())));
+        }
+        return out;
+    }
+
+    public record Summary(String name, String rollout, String state, String phase, ReleaseState phaseState, String next,
+            int blockedGates, PipelineView.Progress backfill) {
     }
 
     PipelineView view(Pipeline p) {
         Plan plan = plan(p);
         Backfill b = Backfill.findById(p.name);
+        Map<String, Release> rel = phaseReleases(p);
         List<PipelineView.Phase> phases = new ArrayList<>();
         for (String phase : PipelineRequest.PHASES) {
-            Release r = phaseRelease(p, phase);
+            Release r = rel.get(phase);
             @SuppressWarnings("unchecked")
             Map<String, String> target = (Map<String, String>) p.phases.get(phase);
             List<String> sql = switch (phase) {
@@ -185,7 +271,7 @@ public class PipelineService implements ReleasePreparation {
                 default -> plan.contract();
             };
             phases.add(new PipelineView.Phase(phase, target.get("version"), target.get("image"),
-                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, false)));
+                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, rel, false)));
         }
         return new PipelineView(p.name, p.rolloutName, p.databaseName, p.state, p.schemaState, p.change,
                 p.confidenceWindow, phases, PipelineView.Progress.of(b, clock.instant()),
@@ -194,16 +280,16 @@ public class PipelineService implements ReleasePreparation {
     }
 
     /** The gates of a phase, each ✓ or ✗ with why; {@code verifyNow} re-runs the verification query. */
-    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, boolean verifyNow) {
+    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, Map<String, Release> rel, boolean verifyNow) {
         List<PipelineView.Gate> gates = new ArrayList<>();
         gates.add(new PipelineView.Gate("pipelineActive", "Active".equals(p.state),
                 "Active".equals(p.state) ? "the pipeline is active" : "the pipeline is " + p.state));
-        Release own = phaseRelease(p, phase);
+        Release own = rel.get(phase);
         gates.add(new PipelineView.Gate("notStarted", own == null,
                 own == null ? "the phase has not started" : "the phase already runs as release " + own.id + " (" + own.state + ")"));
         switch (phase) {
             case "migrate" -> {
-                Release expand = phaseRelease(p, "expand");
+                Release expand = rel.get("expand");
                 boolean promoted = expand != null && expand.state == ReleaseState.Promoted;
                 gates.add(new PipelineView.Gate("expandPromoted", promoted, expand == null ? "expand has not run"
                         : "expand release " + expand.id + " is " + expand.state));
@@ -215,10 +301,10 @@ public class PipelineService implements ReleasePreparation {
                 }
                 boolean verified = completed && b.mismatches != null && b.mismatches == 0;
                 gates.add(new PipelineView.Gate("verified", verified, b.mismatches == null ? "not verified yet"
-                        : b.mismatches + " rows where old and new disagree (" + plan(p).verifySql() + ")"));
+                        : b.mismatches + " rows where old and new disagree"));
             }
             case "contract" -> {
-                Release migrate = phaseRelease(p, "migrate");
+                Release migrate = rel.get("migrate");
                 boolean promoted = migrate != null && migrate.state == ReleaseState.Promoted;
                 gates.add(new PipelineView.Gate("migratePromoted", promoted, migrate == null ? "migrate has not run"
                         : "migrate release " + migrate.id + " is " + migrate.state));
@@ -256,7 +342,7 @@ public class PipelineService implements ReleasePreparation {
             throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
         }
         Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
-        List<FieldError> unmet = gates(p, phase, b, true).stream().filter(g -> !g.ok())
+        List<FieldError> unmet = gates(p, phase, b, phaseReleases(p), true).stream().filter(g -> !g.ok())
                 .map(g -> new FieldError("gates." + g.gate(), g.why())).toList();
         if (!unmet.isEmpty()) {
             throw ApiException.conflict("The " + phase + " phase of pipeline " + name + " may not start: "
@@ -282,9 +368,8 @@ public class PipelineService implements ReleasePreparation {
         if (!"Active".equals(p.state)) {
             throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
         }
-        for (String phase : PipelineRequest.PHASES) {
-            Release r = phaseRelease(p, phase);
-            if (r != null && r.state.active() && r.requestedAction == null) {
+        for (Release r : phaseReleases(p).values()) {
+            if (r.state.active() && r.requestedAction == null) {
                 actions.act(String.valueOf(r.id), Action.ABORT, actor, reason == null ? "pipeline aborted" : reason);
             }
         }

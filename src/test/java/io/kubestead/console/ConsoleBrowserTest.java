@@ -78,7 +78,7 @@ class ConsoleBrowserTest extends EngineFixture {
 
         Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 800));
         page.navigate(base.toString());
-        assertThat(page.locator("h1")).hasText("Releases");
+        assertThat(page.locator("h1").last()).hasText("Releases");
         // the page is open before the release exists: it must appear and advance with no reload
         page.evaluate("window.__marker = 'same page'");
         long id = release(name, "2.0.0");
@@ -113,6 +113,68 @@ class ConsoleBrowserTest extends EngineFixture {
         phone.navigate(base.toString());
         assertThat(phone.locator("tr[data-release='" + id + "']")).isVisible();
         phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("overview-phone.png")).setFullPage(true));
+    }
+
+    @Inject
+    io.kubestead.pipeline.TargetDatabases databases;
+
+    @Test
+    void aPipelineShowsItsLanesGatesSqlAndBackfillLive() throws Exception {
+        String db = "console_" + unique("p").substring(2).replace("-", "");
+        try (var c = java.sql.DriverManager.getConnection(io.kubestead.testing.PostgresResource.jdbcUrl(), "postgres", null);
+                var s = c.createStatement()) {
+            s.execute("create database " + db);
+        }
+        String url = io.kubestead.testing.PostgresResource.postgres().getJdbcUrl("postgres", db);
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", null); var s = c.createStatement()) {
+            s.execute("create table users (id bigserial primary key, user_name text)");
+            s.execute("insert into users (user_name) select 'u' || g from generate_series(1, 5000) g");
+        }
+        databases.register(db, url, "postgres", null);
+        String ns = unique("uip");
+        String rollout = unique("users");
+        stable(client, ns, rollout, 2, "img/" + rollout + ":1");
+        rollout(rollout, "  target: {namespace: " + ns + "}\n  canarySteps:\n    - setWeight: 50\n");
+        String name = unique("pl");
+        given().contentType("application/json").body("""
+                {"name": "%s", "rollout": "%s", "database": "%s",
+                 "change": {"renameColumn": {"table": "users", "from": "user_name", "to": "display_name"}},
+                 "expand": {"version": "2", "image": "app:2"}, "migrate": {"version": "3", "image": "app:3"},
+                 "contract": {"version": "4", "image": "app:4"}}""".formatted(name, rollout, db))
+                .post("/api/v1/pipelines").then().statusCode(201);
+
+        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        page.navigate(base + "pipelines/" + name);
+        var migrate = page.locator("section[data-phase=migrate]");
+        assertThat(migrate.locator(".gates")).containsText("expandPromoted");
+        assertThat(migrate.locator(".gates .unmet").first()).isVisible();
+        page.locator("section[data-phase=migrate] button", new Page.LocatorOptions().setHasText("start migrate")).click();
+        assertThat(page.locator("#error")).containsText("gates.expandPromoted");
+
+        page.locator("section[data-phase=expand] button", new Page.LocatorOptions().setHasText("start expand")).click();
+        assertThat(page.locator("section[data-phase=expand] .badge").first()).hasText("Promoted", SOON);
+        assertThat(page.locator(".backfill .badge").first()).hasText("Completed", SOON);
+        assertThat(migrate.locator(".gates .unmet")).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+        page.locator("section[data-phase=expand] details summary").click();
+        assertThat(page.locator("section[data-phase=expand] details pre").first()).containsText("add column if not exists");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("pipeline.png")).setFullPage(true));
+
+        page.navigate(base.toString());
+        assertThat(page.locator("tr[data-pipeline='" + name + "']")).containsText("expand");
+    }
+
+    @Test
+    void aRolloutShowsItsSpecAndTheDiffBetweenRevisions() {
+        String name = unique("spec");
+        rollout(name, "  canarySteps:\n    - setWeight: 10\n");
+        rollout(name, "  canarySteps:\n    - setWeight: 25\n    - pause: {duration: 5m}\n");
+        Page page = browser.newPage();
+        page.navigate(base + "rollouts/" + name + "?from=1&to=2");
+        assertThat(page.locator("#spec")).containsText("setWeight: 25");
+        assertThat(page.locator("#diff .added").first()).containsText("25");
+        assertThat(page.locator("#diff .removed").first()).containsText("10");
+        page.navigate(base + "rollouts");
+        assertThat(page.locator("a[href='/rollouts/" + name + "']")).isVisible();
     }
 
     @Test
