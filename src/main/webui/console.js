@@ -34,3 +34,11 @@ function drawCharts(root) {
 }
 document.addEventListener('DOMContentLoaded', () => drawCharts(document));
 document.addEventListener('htmx:afterSwap', (event) => drawCharts(event.target));
+
+// Countdown of a running timed pause.
+setInterval(() => {
+  document.querySelectorAll('[data-until] .countdown').forEach((el) => {
+    const left = Math.max(0, Math.round((Date.parse(el.parentElement.dataset.until) - Date.now()) / 1000));
+    el.textContent = '(' + (left >= 60 ? Math.floor(left / 60) + 'm ' : '') + (left % 60) + 's left)';
+  });
+}, 1000);

@@ -62,9 +62,11 @@ public class ConsoleService {
         List<PipelineRow> rows = new ArrayList<>();
         for (io.kubestead.pipeline.PipelineService.Summary p : pipelineService.summaries(200)) {
             String phaseState = p.phaseState() == null ? "not started" : p.phaseState().name();
+            // a finished phase whose successor may not start is blocked on its gates: that needs a look too
+            boolean blocked = p.phaseState() == ReleaseState.Promoted && p.next() != null && p.blockedGates() > 0;
             boolean attention = p.phaseState() == ReleaseState.Paused || p.phaseState() == ReleaseState.Aborted
                     || p.phaseState() == ReleaseState.Failed || "Paused".equals(p.backfill().state())
-                    || "Failed".equals(p.backfill().state());
+                    || "Failed".equals(p.backfill().state()) || blocked;
             rows.add(new PipelineRow(p.name(), p.rollout(), p.state(), p.phase() == null ? "—" : p.phase(), phaseState,
                     p.blockedGates(), p.backfill().state() + (p.backfill().percent() == null ? "" : " " + p.backfill().percent() + "%"),
                     attention ? "attention" : "progressing"));
@@ -73,7 +75,8 @@ public class ConsoleService {
         return rows;
     }
 
-    public record Chip(int index, String label, String status) {
+    /** A step chip; {@code until} is when a running timed pause ends (the page counts down to it). */
+    public record Chip(int index, String label, String status, String until) {
     }
 
     /** An action button: enabled when the state allows it; abort and promote-full ask for a reason first. */
@@ -135,7 +138,9 @@ public class ConsoleService {
                     : "analysis " + ((Step.Analysis) s).template();
             String status = i < r.currentStep() ? "done"
                     : i == r.currentStep() && r.state().active() && "step".equals(r.stage()) ? "current" : "pending";
-            chips.add(new Chip(i, label, status));
+            String until = "current".equals(status) && s instanceof Step.Pause p && p.duration() != null
+                    && r.nextActionAt() != null ? r.nextActionAt().toString() : null;
+            chips.add(new Chip(i, label, status, until));
         }
         List<ReleaseView.Event> events = new ArrayList<>(releases.events(id, io.kubestead.common.PageRequest.of("0", "500")).items());
         java.util.Collections.reverse(events);

@@ -178,6 +178,18 @@ class ConsoleBrowserTest extends EngineFixture {
     }
 
     @Test
+    void aTimedPauseCountsDown() {
+        String name = unique("wait");
+        rollout(name, "  canarySteps:\n    - pause: {duration: 5m}\n");
+        long id = release(name, "1.0.0");
+        awaitState(id, "Paused");
+        Page page = browser.newPage();
+        page.navigate(base + "releases/" + id);
+        assertThat(page.locator(".chip.current")).containsText("pause 5m");
+        assertThat(page.locator(".chip.current .countdown")).containsText("left");
+    }
+
+    @Test
     void plainRequestsGetFullPagesAndHtmxGetsFragments() {
         String name = unique("frag");
         rollout(name, "  canarySteps:\n    - pause: {}\n");
