@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +15,7 @@ import jakarta.inject.Inject;
 import io.kubestead.analysis.AnalysisService;
 import io.kubestead.common.Durations;
 import io.kubestead.engine.Action;
+import io.kubestead.engine.ReleaseActions;
 import io.kubestead.rollout.Release;
 import io.kubestead.rollout.ReleaseService;
 import io.kubestead.rollout.ReleaseState;
@@ -158,27 +158,8 @@ public class ConsoleService {
 
     /** The actions the release's state allows (the API refuses the others with 409). */
     public static Set<String> allowed(ReleaseView r) {
-        Set<Action> a = EnumSet.noneOf(Action.class);
-        boolean inSteps = "step".equals(r.stage());
-        boolean abortPending = r.pendingAction() != null;
-        if (r.state() == ReleaseState.Progressing && inSteps && !abortPending) {
-            a.add(Action.PAUSE);
-        }
-        if (r.state() == ReleaseState.Paused && !abortPending) {
-            a.add(Action.RESUME);
-        }
-        if ((r.state() == ReleaseState.Progressing || r.state() == ReleaseState.Paused) && inSteps && !abortPending) {
-            a.add(Action.PROMOTE);
-            a.add(Action.PROMOTE_FULL);
-        }
-        if (r.state().active() && !abortPending && !"stable-rollout".equals(r.stage()) && !"cleanup".equals(r.stage())) {
-            a.add(Action.ABORT);
-        }
-        if (r.state() == ReleaseState.Aborted || r.state() == ReleaseState.Failed) {
-            a.add(Action.RETRY);
-        }
         Set<String> out = new java.util.LinkedHashSet<>();
-        a.forEach(x -> out.add(x.path()));
+        ReleaseActions.allowed(r.state(), r.stage(), r.pendingAction()).forEach(a -> out.add(a.path()));
         return out;
     }
 

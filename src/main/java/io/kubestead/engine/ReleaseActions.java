@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -68,6 +70,9 @@ public class ReleaseActions {
     @Transactional
     public ReleaseView act(String id, Action action, String actor, String reason) {
         Release r = history.requireLocked(id);
+        if (!allowed(r.state, r.stage, r.requestedAction).contains(action)) {
+            throw invalid(r, action.path(), why(r, action));
+        }
         RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
         Instant now = clock.instant();
         switch (action) {
@@ -82,20 +87,12 @@ public class ReleaseActions {
     }
 
     private void pause(Release r, String actor, String reason) {
-        requireNoAbort(r, "pause");
-        if (r.state != ReleaseState.Progressing || !Release.STAGE_STEP.equals(r.stage)) {
-            throw invalid(r, "pause", "only a release progressing through its canary steps can be paused");
-        }
         r.pauseKind = "manual";
         r.dueAt = null;
         history.record(r, "Paused", ReleaseState.Paused, actor, reason, Map.of("step", r.currentStep));
     }
 
     private void resume(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
-        requireNoAbort(r, "resume");
-        if (r.state != ReleaseState.Paused) {
-            throw invalid(r, "resume", "only a Paused release can be resumed");
-        }
         String kind = r.pauseKind;
         r.pauseKind = null;
         history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep,
@@ -109,10 +106,6 @@ public class ReleaseActions {
     }
 
     private void promote(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
-        requireNoAbort(r, "promote");
-        if (!(r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) || !Release.STAGE_STEP.equals(r.stage)) {
-            throw invalid(r, "promote", "only a release in its canary steps can be promoted to the next step");
-        }
         if (r.state == ReleaseState.Paused) {
             r.pauseKind = null;
             history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep));
@@ -143,10 +136,6 @@ public class ReleaseActions {
     }
 
     private void promoteFull(Release r, String actor, String reason, Instant now) {
-        requireNoAbort(r, "promote-full");
-        if (!(r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) || !Release.STAGE_STEP.equals(r.stage)) {
-            throw invalid(r, "promote-full", "only a release in its canary steps can be promoted in full");
-        }
         r.pauseKind = null;
         r.stage = Release.STAGE_PROMOTE;
         r.stepData = null;
@@ -156,13 +145,6 @@ public class ReleaseActions {
     }
 
     private void abort(Release r, String actor, String reason, Instant now) {
-        requireNoAbort(r, "abort");
-        if (!r.state.active()) {
-            throw invalid(r, "abort", "it has already finished");
-        }
-        if (Release.STAGE_STABLE_ROLLOUT.equals(r.stage) || Release.STAGE_CLEANUP.equals(r.stage)) {
-            throw invalid(r, "abort", "promotion is under way: the stable Deployment already runs " + r.image);
-        }
         r.requestedAction = "abort";
         r.requestedBy = actor;
         r.requestedReason = reason;
@@ -172,9 +154,6 @@ public class ReleaseActions {
     }
 
     private void retry(Release r, RolloutSpec spec, String actor, String reason, Instant now) {
-        if (r.state != ReleaseState.Aborted && r.state != ReleaseState.Failed) {
-            throw invalid(r, "retry", "only an Aborted or Failed release can be retried");
-        }
         r.attempt++;
         r.stepData = null;
         r.pauseKind = null;
@@ -197,11 +176,49 @@ public class ReleaseActions {
         }
     }
 
-    private static void requireNoAbort(Release r, String action) {
-        if ("abort".equals(r.requestedAction)) {
-            throw ApiException.conflict("Cannot " + action + " release " + r.id + ": it is " + r.state
-                    + " and an abort is already under way.");
+    /**
+     * The actions a release in this state allows: the one rule the API enforces (409 otherwise) and the console
+     * uses to enable its buttons.
+     */
+    public static Set<Action> allowed(ReleaseState state, String stage, String pendingAction) {
+        Set<Action> allowed = EnumSet.noneOf(Action.class);
+        if (state == ReleaseState.Aborted || state == ReleaseState.Failed) {
+            allowed.add(Action.RETRY);
         }
+        if (pendingAction != null) {
+            return allowed;
+        }
+        boolean inSteps = Release.STAGE_STEP.equals(stage);
+        if (state == ReleaseState.Progressing && inSteps) {
+            allowed.add(Action.PAUSE);
+        }
+        if (state == ReleaseState.Paused) {
+            allowed.add(Action.RESUME);
+        }
+        if ((state == ReleaseState.Progressing || state == ReleaseState.Paused) && inSteps) {
+            allowed.add(Action.PROMOTE);
+            allowed.add(Action.PROMOTE_FULL);
+        }
+        // abort is honoured after a promote-full, up to the moment the stable Deployment is changed
+        if (state.active() && !Release.STAGE_STABLE_ROLLOUT.equals(stage) && !Release.STAGE_CLEANUP.equals(stage)) {
+            allowed.add(Action.ABORT);
+        }
+        return allowed;
+    }
+
+    private static String why(Release r, Action action) {
+        if (r.requestedAction != null && action != Action.RETRY) {
+            return "an abort is already under way";
+        }
+        return switch (action) {
+            case PAUSE -> "only a release progressing through its canary steps can be paused";
+            case RESUME -> "only a Paused release can be resumed";
+            case PROMOTE -> "only a release in its canary steps can be promoted to the next step";
+            case PROMOTE_FULL -> "only a release in its canary steps can be promoted in full";
+            case ABORT -> r.state.active() ? "promotion is under way: the stable Deployment already runs " + r.image
+                    : "it has already finished";
+            case RETRY -> "only an Aborted or Failed release can be retried";
+        };
     }
 
     private static ApiException invalid(Release r, String action, String why) {
