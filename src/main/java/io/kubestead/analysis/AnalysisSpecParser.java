@@ -74,11 +74,7 @@ public final class AnalysisSpecParser {
         }
         Duration interval = Durations.field(t, "interval", false);
         Integer count = t.integer("count", false, 1, 10_000);
-        Duration initialDelay = t.has("initialDelay") && "0s".equals(t.map().get("initialDelay")) ? Duration.ZERO
-                : Durations.field(t, "initialDelay", false);
-        if (t.has("initialDelay")) {
-            t.child("initialDelay");
-        }
+        Duration initialDelay = Durations.field(t, "initialDelay", false, true);
         Integer failureLimit = t.integer("failureLimit", false, 0, 10_000);
         Integer inconclusiveLimit = t.integer("inconclusiveLimit", false, 0, 10_000);
         Integer errorLimit = t.integer("consecutiveErrorLimit", false, 0, 10_000);

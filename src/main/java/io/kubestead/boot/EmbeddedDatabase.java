@@ -6,10 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
+
+import io.kubestead.common.EarlySettings;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -28,7 +29,7 @@ public final class EmbeddedDatabase {
     }
 
     public static void startIfUnconfigured() {
-        if (configured("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL").isPresent()) {
+        if (EarlySettings.get("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL").isPresent()) {
             return;
         }
         Path dataDir = dataDir().resolve("postgres");
@@ -57,16 +58,8 @@ public final class EmbeddedDatabase {
 
     /** kubestead.data-dir, from the system property, the environment, or ~/.kubestead. */
     public static Path dataDir() {
-        return configured("kubestead.data-dir", "KUBESTEAD_DATA_DIR").map(Path::of)
+        return EarlySettings.get("kubestead.data-dir", "KUBESTEAD_DATA_DIR").map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".kubestead"));
-    }
-
-    private static Optional<String> configured(String property, String env) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(env);
-        }
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
     }
 
     /**

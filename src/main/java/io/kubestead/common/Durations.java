@@ -17,6 +17,11 @@ public final class Durations {
 
     /** The duration, or null when the text is not one (or is zero, or longer than a year). */
     public static Duration parse(String text) {
+        return parse(text, false);
+    }
+
+    /** The duration, or null when the text is not one (or is longer than a year, or zero unless allowed). */
+    public static Duration parse(String text, boolean allowZero) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -27,7 +32,7 @@ public final class Durations {
         Duration d = Duration.ZERO;
         d = d.plusDays(group(m, 1)).plusHours(group(m, 2)).plusMinutes(group(m, 3)).plusSeconds(group(m, 4))
                 .plusMillis(group(m, 5));
-        if (d.isZero() || d.compareTo(MAX) > 0) {
+        if ((d.isZero() && !allowZero) || d.compareTo(MAX) > 0) {
             return null;
         }
         return d;
@@ -66,6 +71,11 @@ public final class Durations {
 
     /** Reads a duration field: a string such as 5m, or a whole number of seconds. */
     public static Duration field(Node parent, String key, boolean required) {
+        return field(parent, key, required, false);
+    }
+
+    /** Reads a duration field that may also be zero when {@code allowZero} (an initial delay, a pause). */
+    public static Duration field(Node parent, String key, boolean required, boolean allowZero) {
         Node c = parent.child(key);
         if (c.value() == null) {
             if (required) {
@@ -75,14 +85,14 @@ public final class Durations {
         }
         Duration d = null;
         if (c.value() instanceof String s) {
-            d = parse(s);
+            d = parse(s, allowZero);
         } else if (Node.asInteger(c.value()) != null) {
             long secs = Node.asInteger(c.value()).min(java.math.BigInteger.valueOf(MAX.getSeconds() + 1)).longValue();
-            d = secs > 0 && secs <= MAX.getSeconds() ? Duration.ofSeconds(secs) : null;
+            d = (secs > 0 || (allowZero && secs == 0)) && secs <= MAX.getSeconds() ? Duration.ofSeconds(secs) : null;
         }
         if (d == null) {
             String shown = c.value() instanceof String s ? Node.quote(s) : Node.describe(c.value());
-            c.error(shown + " " + HINT + " (more than zero, at most 366d)");
+            c.error(shown + " " + HINT + (allowZero ? " (at most 366d)" : " (more than zero, at most 366d)"));
         }
         return d;
     }

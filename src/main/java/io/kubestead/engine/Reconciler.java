@@ -18,6 +18,7 @@ import io.kubestead.common.Actors;
 import io.kubestead.common.Durations;
 import io.kubestead.common.KubesteadConfig;
 import io.kubestead.common.Names;
+import io.kubestead.common.Timestamps;
 import io.kubestead.kube.ClusterException;
 import io.kubestead.kube.ClusterInfo;
 import io.kubestead.kube.GatewayApiRouter;
@@ -113,7 +114,7 @@ public class Reconciler {
     public Instant nextDue() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Object v = em.createNativeQuery("select min(due_at) from release where due_at is not null").getSingleResult();
-            return v == null ? null : toInstant(v);
+            return v == null ? null : Timestamps.instant(v);
         });
     }
 
@@ -131,7 +132,7 @@ public class Reconciler {
                     return false;
                 }
                 claimed[0] = ((Number) rows.get(0)[0]).longValue();
-                Instant due = toInstant(rows.get(0)[1]);
+                Instant due = Timestamps.instant(rows.get(0)[1]);
                 if (due.isAfter(FIRST)) {
                     // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
                     lag.record(due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
@@ -149,18 +150,6 @@ public class Reconciler {
         }
     }
 
-    private static Instant toInstant(Object v) {
-        if (v instanceof Instant i) {
-            return i;
-        }
-        if (v instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (v instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + v.getClass());
-    }
 
     /** A move failed for a reason outside the release (the API server unreachable, say): try again later. */
     private void recordError(long id, String engineId, RuntimeException e) {
@@ -412,17 +401,8 @@ public class Reconciler {
                 completeStep(d);
             } else if (v instanceof AnalysisGate.Running running) {
                 r.dueAt = running.next();
-            } else if (v instanceof AnalysisGate.Failed failed) {
-                Map<String, Object> d = details();
-                d.putAll(failed.details());
-                zeroThen("AnalysisFailed", ReleaseState.Aborted, Actors.SYSTEM, failed.reason(), d);
-            } else if (v instanceof AnalysisGate.Inconclusive inc) {
-                r.pauseKind = "analysis";
-                Map<String, Object> d = details();
-                d.putAll(inc.details());
-                record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
-            } else if (v instanceof AnalysisGate.Broken broken) {
-                fail(broken.reason());
+            } else {
+                stopOn(v, false);
             }
         }
 
@@ -439,27 +419,36 @@ public class Reconciler {
                         r.version, new Step.Analysis(bg.templates().get(i), bg.args()), target, r.stepStartedAt));
                 if (v instanceof AnalysisGate.Running running) {
                     r.dueAt = r.dueAt == null ? running.next() : min(r.dueAt, running.next());
-                } else if (v instanceof AnalysisGate.Failed failed) {
-                    Map<String, Object> d = details();
-                    d.putAll(failed.details());
-                    d.put("background", true);
-                    zeroThen("AnalysisFailed", ReleaseState.Aborted, Actors.SYSTEM, failed.reason(), d);
-                    r.dueAt = null;
-                    return;
-                } else if (v instanceof AnalysisGate.Inconclusive inc && r.state == ReleaseState.Progressing) {
-                    r.pauseKind = "manual";
-                    Map<String, Object> d = details();
-                    d.putAll(inc.details());
-                    d.put("background", true);
-                    record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
-                    r.dueAt = null;
-                    return;
-                } else if (v instanceof AnalysisGate.Broken broken) {
-                    fail(broken.reason());
-                    r.dueAt = null;
+                } else if (stopOn(v, true)) {
                     return;
                 }
             }
+        }
+
+        /**
+         * What a failed, inconclusive or broken analysis does to the release: failed → canary weight 0, then
+         * Aborted; inconclusive → Paused for a person; broken → Failed. True when it did one of these.
+         */
+        private boolean stopOn(AnalysisGate.Verdict v, boolean background) {
+            Map<String, Object> d = details();
+            if (background) {
+                d.put("background", true);
+            }
+            if (v instanceof AnalysisGate.Failed failed) {
+                d.putAll(failed.details());
+                zeroThen("AnalysisFailed", ReleaseState.Aborted, Actors.SYSTEM, failed.reason(), d);
+            } else if (v instanceof AnalysisGate.Inconclusive inc && r.state == ReleaseState.Progressing) {
+                // a step's inconclusive gate is passed by resume; a background one only stops the release
+                r.pauseKind = background ? "manual" : "analysis";
+                d.putAll(inc.details());
+                record("AnalysisInconclusive", ReleaseState.Paused, Actors.SYSTEM, inc.reason(), d);
+            } else if (v instanceof AnalysisGate.Broken broken) {
+                fail(broken.reason());
+            } else {
+                return false;
+            }
+            r.dueAt = null;
+            return true;
         }
 
         private void pauseElapsed() {

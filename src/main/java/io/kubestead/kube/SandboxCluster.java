@@ -6,6 +6,8 @@ import java.util.HashMap;
 
 import org.jboss.logging.Logger;
 
+import io.kubestead.common.EarlySettings;
+
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -30,7 +32,7 @@ public final class SandboxCluster {
     }
 
     public static void startIfNeeded() {
-        String mode = setting("kubestead.cluster.mode", "KUBESTEAD_CLUSTER_MODE", "auto");
+        String mode = EarlySettings.get("kubestead.cluster.mode", "KUBESTEAD_CLUSTER_MODE").orElse("auto");
         boolean sandbox = switch (mode) {
             case "sandbox" -> true;
             case "kubernetes" -> false;
@@ -46,7 +48,7 @@ public final class SandboxCluster {
         System.setProperty("quarkus.kubernetes-client.api-server-url", "http://localhost:" + server.getPort());
         System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
         System.setProperty("quarkus.kubernetes-client.namespace", "demo");
-        if (setting("kubestead.cluster.namespace", "KUBESTEAD_CLUSTER_NAMESPACE", null) == null) {
+        if (EarlySettings.get("kubestead.cluster.namespace", "KUBESTEAD_CLUSTER_NAMESPACE").isEmpty()) {
             System.setProperty("kubestead.cluster.namespace", "demo");
         }
         System.setProperty(ACTIVE, "true");
@@ -68,13 +70,5 @@ public final class SandboxCluster {
         }
         return System.getProperty("quarkus.kubernetes-client.api-server-url") != null
                 || System.getenv("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL") != null;
-    }
-
-    private static String setting(String property, String env, String dflt) {
-        String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(env);
-        }
-        return v == null || v.isBlank() ? dflt : v;
     }
 }

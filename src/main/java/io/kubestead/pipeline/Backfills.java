@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kubestead.common.Durations;
+import io.kubestead.common.Timestamps;
 import io.kubestead.common.WorkLoop;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -97,11 +98,7 @@ public class Backfills {
         }
 
         private static Duration parse(Object v) {
-            String s = String.valueOf(v);
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            Duration d = Durations.parse(s);
+            Duration d = Durations.parse(String.valueOf(v), true);
             return d == null ? Duration.ZERO : d;
         }
     }
@@ -114,7 +111,7 @@ public class Backfills {
             if (((Number) row[0]).longValue() > 0) {
                 return clock.instant();
             }
-            return row[1] == null ? null : row[1] instanceof Instant x ? x : ((java.time.OffsetDateTime) row[1]).toInstant();
+            return Timestamps.instant(row[1]);
         });
     }
 

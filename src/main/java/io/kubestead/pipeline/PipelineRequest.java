@@ -143,14 +143,10 @@ public record PipelineRequest(String name, String rollout, String database, Sche
             m.put("batchSize", size);
         }
         for (String key : List.of("pause", "statementTimeout", "maxReplicationLag", "targetBatchTime")) {
-            if (b.has(key)) {
-                Object raw = b.map().get(key);
-                boolean zeroPause = key.equals("pause") && ("0s".equals(raw) || "0ms".equals(raw));
-                Duration d = zeroPause ? Duration.ZERO : Durations.field(b, key, false);
-                b.child(key);
-                if (d != null) {
-                    m.put(key, Durations.format(d).equals("0s") ? "0ms" : Durations.format(d));
-                }
+            // only the pause between batches may be zero
+            Duration d = Durations.field(b, key, false, key.equals("pause"));
+            if (d != null) {
+                m.put(key, Durations.format(d));
             }
         }
         b.finish();
