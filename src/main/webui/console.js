@@ -42,3 +42,20 @@ setInterval(() => {
     el.textContent = '(' + (left >= 60 ? Math.floor(left / 60) + 'm ' : '') + (left % 60) + 's left)';
   });
 }, 1000);
+
+// Traffic bars: widths are set here rather than in style attributes, which the Content-Security-Policy forbids.
+function sizeBars(root) {
+  root.querySelectorAll('[data-width]').forEach((el) => {
+    el.style.width = Math.max(0, Math.min(100, Number(el.dataset.width) || 0)) + '%';
+  });
+}
+document.addEventListener('DOMContentLoaded', () => sizeBars(document));
+document.addEventListener('htmx:afterSwap', (event) => sizeBars(event.target));
+
+// Every change the console sends carries the session's CSRF token (the server refuses it otherwise).
+document.addEventListener('htmx:configRequest', (event) => {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) {
+    event.detail.headers['X-CSRF-Token'] = meta.content;
+  }
+});

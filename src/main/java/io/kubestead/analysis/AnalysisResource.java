@@ -1,5 +1,8 @@
 package io.kubestead.analysis;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -13,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.kubestead.rollout.ReleaseService;
 
+@Allow(Permission.READ)
 @Path("/api/v1/releases/{id}/analysis")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Releases")

@@ -1,7 +1,6 @@
 package io.kubestead.common;
 
 import io.quarkus.vertx.web.RouteFilter;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -21,14 +20,9 @@ public class BodyLimitFilter {
                 declared = -1;
             }
             if (declared > Documents.MAX_BYTES) {
-                JsonObject problem = new JsonObject()
-                        .put("type", Problems.typeFor(413))
-                        .put("title", "Payload too large")
-                        .put("status", 413)
-                        .put("detail", "Documents are limited to " + Documents.MAX_BYTES + " bytes; this one has "
-                                + declared + ".");
-                rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Connection", "close").end(problem.encode());
+                rc.response().putHeader("Connection", "close");
+                Problems.write(rc, 413, "Payload too large", "Documents are limited to " + Documents.MAX_BYTES
+                        + " bytes; this one has " + declared + ".");
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package io.kubestead.common;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,11 +14,67 @@ public interface KubesteadConfig {
     @WithDefault("${user.home}/.kubestead")
     String dataDir();
 
+    /**
+     * The first admin's password, used only when no user exists yet (KUBESTEAD_ADMIN_PASSWORD); unset, a random
+     * one is generated, logged once and written to {@code <data-dir>/initial-admin-password}.
+     */
+    Optional<String> adminPassword();
+
+    Security security();
+
     Engine engine();
 
     Cluster cluster();
 
     Sandbox sandbox();
+
+    interface Security {
+        /** A console session ends after this long without a request. */
+        @WithDefault("30m")
+        Duration sessionIdleTimeout();
+
+        /** A console session ends this long after sign-in, however active. */
+        @WithDefault("12h")
+        Duration sessionMaxAge();
+
+        /** How long a replica trusts a token it has looked up (revocation on another replica takes this long). */
+        @WithDefault("10s")
+        Duration tokenCacheTtl();
+
+        /** Expiry of a token whose request names none. */
+        @WithDefault("90d")
+        Duration tokenDefaultLifetime();
+
+        /** The longest a token may live. */
+        @WithDefault("365d")
+        Duration tokenMaxLifetime();
+
+        /** Failed sign-ins of one user name before it is refused for a while. */
+        @WithDefault("5")
+        int userFailures();
+
+        /** Failed sign-ins from one client address before it is refused for a while. */
+        @WithDefault("20")
+        int addressFailures();
+
+        /** The first refusal lasts this long; each further failure doubles it. */
+        @WithDefault("1s")
+        Duration lockoutBase();
+
+        /** The longest refusal. */
+        @WithDefault("15m")
+        Duration lockoutMax();
+
+        /** Failures older than this are forgotten. */
+        @WithDefault("15m")
+        Duration failureWindow();
+
+        /**
+         * The address users reach Kubestead at (e.g. https://kubestead.example.com): cross-origin checks accept it
+         * and links are built from it, never from the request's Host header.
+         */
+        Optional<String> publicUrl();
+    }
 
     interface Engine {
         /** Whether this server runs the release engine (several replicas may; they share the work). */

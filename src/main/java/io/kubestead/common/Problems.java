@@ -15,14 +15,31 @@ public final class Problems {
             case 405 -> "https://kubestead.io/problems/method-not-allowed";
             case 406 -> "https://kubestead.io/problems/not-acceptable";
             case 409 -> "https://kubestead.io/problems/conflict";
+            case 401 -> "https://kubestead.io/problems/unauthenticated";
+            case 403 -> "https://kubestead.io/problems/forbidden";
             case 413 -> "https://kubestead.io/problems/payload-too-large";
             case 415 -> "https://kubestead.io/problems/unsupported-media-type";
+            case 429 -> "https://kubestead.io/problems/too-many-requests";
             default -> status >= 500 ? "https://kubestead.io/problems/server-error" : "about:blank";
         };
     }
 
     public static Response response(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** Answers with problem+json below the REST layer (route filters, the authentication mechanism). */
+    public static void write(io.vertx.ext.web.RoutingContext rc, int status, String title, String detail) {
+        io.vertx.core.json.JsonObject problem = new io.vertx.core.json.JsonObject()
+                .put("type", typeFor(status))
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail);
+        rc.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem.encode());
+    }
+
+    public static Response.ResponseBuilder builder(int status, String title, String detail) {
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(new Problem(typeFor(status), title, status, detail, null));
     }
 
     public static Response response(int status, String title, String detail) {

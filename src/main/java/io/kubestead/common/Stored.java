@@ -6,9 +6,14 @@ import jakarta.ws.rs.core.Response;
 public record Stored<T>(T body, boolean created, boolean changed) {
 
     public Response response(String location) {
-        if (created) {
-            return Response.created(java.net.URI.create(location)).entity(body).build();
-        }
-        return Response.ok(body).build();
+        return created ? created(location, body) : Response.ok(body).build();
+    }
+
+    /**
+     * 201 with a relative Location: never built from the request's Host header, which a client chooses (JAX-RS's
+     * {@code Response.created} would make it absolute from there).
+     */
+    public static Response created(String location, Object body) {
+        return Response.status(Response.Status.CREATED).header("Location", location).entity(body).build();
     }
 }

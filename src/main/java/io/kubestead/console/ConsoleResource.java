@@ -17,6 +17,9 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.kubestead.common.ApiException;
+import io.kubestead.security.Allow;
+import io.kubestead.security.CurrentCaller;
+import io.kubestead.security.Permission;
 import io.kubestead.engine.Action;
 import io.kubestead.engine.ReleaseActions;
 import io.kubestead.kube.ClusterInfo;
@@ -24,7 +27,11 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Multi;
 
-/** The operator console: full pages for plain requests, fragments for htmx, live through server-sent events. */
+/**
+ * The operator console: full pages for plain requests, fragments for htmx, live through server-sent events.
+ * Pages render here, while the request is active, so that they know who is looking ({@link Viewer}).
+ */
+@Allow(Permission.READ)
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class ConsoleResource {
@@ -60,6 +67,13 @@ public class ConsoleResource {
     io.kubestead.pipeline.PipelineService pipelines;
 
     @Inject
+    CurrentCaller caller;
+
+    static jakarta.ws.rs.core.Response html(TemplateInstance page) {
+        return jakarta.ws.rs.core.Response.ok(page.render(), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+    }
+
+    @Inject
     io.kubestead.rollout.RolloutService rollouts;
 
     @Inject
@@ -68,23 +82,23 @@ public class ConsoleResource {
     @GET
     @Path("pipelines/{name}")
     @Operation(hidden = true)
-    public TemplateInstance pipeline(@PathParam("name") String name, @HeaderParam("HX-Request") String htmx) {
+    public jakarta.ws.rs.core.Response pipeline(@PathParam("name") String name, @HeaderParam("HX-Request") String htmx) {
         var view = pipelines.get(name);
-        return htmx != null ? Templates.pipeline$lanes(view, null) : Templates.pipeline(view, null, cluster.view());
+        return html(htmx != null ? Templates.pipeline$lanes(view, null) : Templates.pipeline(view, null, cluster.view()));
     }
 
     @POST
+    @Allow(Permission.RELEASE_ACT)
     @Path("pipelines/{name}/{what: phases/(expand|migrate|contract)/start|backfill/(pause|resume|cancel)}")
     @Operation(hidden = true)
-    public TemplateInstance pipelineAction(@PathParam("name") String name, @PathParam("what") String what,
-            @FormParam("actor") String actor) {
+    public jakarta.ws.rs.core.Response pipelineAction(@PathParam("name") String name, @PathParam("what") String what) {
         String error = null;
         try {
             String[] parts = what.split("/");
             if (parts[0].equals("phases")) {
-                pipelines.start(name, parts[1], actor == null || actor.isBlank() ? "console:operator" : "console:" + actor.trim());
+                pipelines.start(name, parts[1], caller.get());
             } else {
-                pipelines.backfillAction(name, parts[1]);
+                pipelines.backfillAction(name, parts[1], caller.get());
             }
         } catch (ApiException e) {
             if (e.status() == 404) {
@@ -93,39 +107,39 @@ public class ConsoleResource {
             error = e.getMessage() + (e.errors().isEmpty() ? "" : " " + e.errors().stream()
                     .map(io.kubestead.common.FieldError::toString).collect(java.util.stream.Collectors.joining("; ")));
         }
-        return Templates.pipeline$lanes(pipelines.get(name), error);
+        return html(Templates.pipeline$lanes(pipelines.get(name), error));
     }
 
     @GET
     @Path("rollouts")
     @Operation(hidden = true)
-    public TemplateInstance rollouts() {
+    public jakarta.ws.rs.core.Response rollouts() {
         var all = io.kubestead.common.PageRequest.of("0", "500");
-        return Templates.rollouts(rollouts.list(all).items(),
+        return html(Templates.rollouts(rollouts.list(all).items(),
                 templates.list(io.kubestead.template.TemplateKind.JOB, all).items(),
-                templates.list(io.kubestead.template.TemplateKind.ANALYSIS, all).items(), cluster.view());
+                templates.list(io.kubestead.template.TemplateKind.ANALYSIS, all).items(), cluster.view()));
     }
 
     @GET
     @Path("rollouts/{name}")
     @Operation(hidden = true)
-    public TemplateInstance rollout(@PathParam("name") String name, @jakarta.ws.rs.QueryParam("from") String from,
+    public jakarta.ws.rs.core.Response rollout(@PathParam("name") String name, @jakarta.ws.rs.QueryParam("from") String from,
             @jakarta.ws.rs.QueryParam("to") String to) {
         var rollout = rollouts.get(name);
         int b = parse(to, rollout.revision());
         int a = parse(from, Math.max(1, b - 1));
         String yaml = yaml(rollouts.revision(name, String.valueOf(b)).spec());
         List<LineDiff.Line> diff = LineDiff.diff(yaml(rollouts.revision(name, String.valueOf(a)).spec()), yaml);
-        return Templates.rollout(rollout, yaml(java.util.Map.of("rollout", rollout.spec())), rollouts.revisions(name), a, b,
-                diff, cluster.view());
+        return html(Templates.rollout(rollout, yaml(java.util.Map.of("rollout", rollout.spec())), rollouts.revisions(name),
+                a, b, diff, cluster.view()));
     }
 
     @GET
     @Path("templates/{kind: job|analysis}/{name}")
     @Operation(hidden = true)
-    public TemplateInstance template(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return Templates.template(templates.get("job".equals(kind) ? io.kubestead.template.TemplateKind.JOB
-                : io.kubestead.template.TemplateKind.ANALYSIS, name), cluster.view());
+    public jakarta.ws.rs.core.Response template(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return html(Templates.template(templates.get("job".equals(kind) ? io.kubestead.template.TemplateKind.JOB
+                : io.kubestead.template.TemplateKind.ANALYSIS, name), cluster.view()));
     }
 
     private static int parse(String s, int dflt) {
@@ -173,27 +187,27 @@ public class ConsoleResource {
     @GET
     @Path("releases/{id}")
     @Operation(hidden = true)
-    public TemplateInstance release(@PathParam("id") String id, @HeaderParam("HX-Request") String htmx) {
-        ConsoleService.Detail detail = console.detail(id, null);
-        return htmx != null ? Templates.release$detail(detail) : Templates.release(detail, cluster.view());
+    public jakarta.ws.rs.core.Response release(@PathParam("id") String id, @HeaderParam("HX-Request") String htmx) {
+        ConsoleService.Detail detail = console.detail(id, null, caller.orNull());
+        return html(htmx != null ? Templates.release$detail(detail) : Templates.release(detail, cluster.view()));
     }
 
     @POST
+    @Allow(Permission.RELEASE_ACT)
     @Path("releases/{id}/actions/{action: pause|resume|promote|promote-full|abort|retry}")
     @Operation(hidden = true)
-    public TemplateInstance act(@PathParam("id") String id, @PathParam("action") String action,
-            @FormParam("reason") String reason, @FormParam("actor") String actor) {
+    public jakarta.ws.rs.core.Response act(@PathParam("id") String id, @PathParam("action") String action,
+            @FormParam("reason") String reason) {
         String error = null;
         try {
-            String who = actor == null || actor.isBlank() ? "console:operator" : "console:" + actor.trim();
-            actions.act(id, Action.ofPath(action), who, reason == null || reason.isBlank() ? null : reason.trim());
+            actions.act(id, Action.ofPath(action), caller.get(), reason == null || reason.isBlank() ? null : reason.trim());
         } catch (ApiException e) {
             if (e.status() == 404) {
                 throw e;
             }
             error = e.getMessage();
         }
-        return Templates.release$detail(console.detail(id, error));
+        return html(Templates.release$detail(console.detail(id, error, caller.orNull())));
     }
 
     @GET

@@ -80,7 +80,8 @@ public class ConsoleService {
     }
 
     /** An action button: enabled when the state allows it; abort and promote-full ask for a reason first. */
-    public record Button(String action, boolean enabled, boolean askReason) {
+    /** An action on the release page: offered when the viewer may do it, enabled when the state allows it. */
+    public record Button(String action, boolean offered, boolean enabled, boolean askReason) {
     }
 
     public record Detail(ReleaseView release, List<Chip> steps, List<ReleaseView.Event> events,
@@ -127,7 +128,7 @@ public class ConsoleService {
         return rows;
     }
 
-    public Detail detail(String id, String error) {
+    public Detail detail(String id, String error, io.kubestead.security.Caller viewer) {
         ReleaseView r = releases.get(id);
         RolloutSpec spec = rollouts.spec(r.rollout(), r.revision());
         List<Chip> chips = new ArrayList<>();
@@ -151,7 +152,9 @@ public class ConsoleService {
                     return h;
                 }).toList();
         Set<String> allowed = allowed(r);
-        List<Button> buttons = java.util.Arrays.stream(Action.values()).map(a -> new Button(a.path(), allowed.contains(a.path()),
+        String namespace = rollouts.namespaceOf(spec);
+        List<Button> buttons = java.util.Arrays.stream(Action.values()).map(a -> new Button(a.path(),
+                viewer != null && viewer.can(a.permission(), namespace), allowed.contains(a.path()),
                 a == Action.ABORT || a == Action.PROMOTE_FULL)).toList();
         return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, error);
     }

@@ -6,6 +6,12 @@ import java.util.Locale;
 public enum Action {
     PAUSE, RESUME, PROMOTE, PROMOTE_FULL, ABORT, RETRY;
 
+    /** What a caller must hold, in the release's namespace, to do it. */
+    public io.kubestead.security.Permission permission() {
+        return this == PROMOTE_FULL ? io.kubestead.security.Permission.PROMOTE_FULL
+                : io.kubestead.security.Permission.RELEASE_ACT;
+    }
+
     public String path() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

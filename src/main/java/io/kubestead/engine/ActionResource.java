@@ -1,5 +1,8 @@
 package io.kubestead.engine;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -13,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.common.Actors;
 import io.kubestead.rollout.ReleaseView;
 
 @Path("/api/v1/releases/{id}")
@@ -24,12 +26,16 @@ public class ActionResource {
     @Inject
     ReleaseActions actions;
 
+    @Inject
+    io.kubestead.security.CurrentCaller caller;
+
     @POST
+    @Allow(Permission.RELEASE_ACT)
     @Path("{action: pause|resume|promote|promote-full|abort|retry}")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Act on a release; the optional body {\"reason\": \"...\"} is recorded with the actor")
     public ReleaseView act(@PathParam("id") String id, @PathParam("action") String action, byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam(Actors.HEADER) String actor) {
-        return actions.act(id, Action.ofPath(action), Actors.api(actor), ReleaseActions.parseReason(body, contentType));
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return actions.act(id, Action.ofPath(action), caller.get(), ReleaseActions.parseReason(body, contentType));
     }
 }

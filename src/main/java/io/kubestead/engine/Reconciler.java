@@ -553,8 +553,7 @@ public class Reconciler {
     }
 
     ReleaseTarget target(RolloutSpec spec, Release r) {
-        String namespace = spec.target() != null && spec.target().namespace() != null ? spec.target().namespace()
-                : cluster.defaultNamespace();
+        String namespace = rollouts.namespaceOf(spec);
         String deployment = spec.target() != null && spec.target().deployment() != null ? spec.target().deployment()
                 : spec.name();
         TrafficRouting routing = spec.trafficRouting() == null ? new TrafficRouting.Replicas() : spec.trafficRouting();

@@ -1,5 +1,7 @@
 package io.kubestead.engine;
 
+import io.kubestead.security.Caller;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,12 +70,14 @@ public class ReleaseActions {
     }
 
     @Transactional
-    public ReleaseView act(String id, Action action, String actor, String reason) {
+    public ReleaseView act(String id, Action action, Caller caller, String reason) {
         Release r = history.requireLocked(id);
+        RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
+        caller.require(action.permission(), rollouts.namespaceOf(spec));
+        String actor = caller.actor();
         if (!allowed(r.state, r.stage, r.requestedAction).contains(action)) {
             throw invalid(r, action.path(), why(r, action));
         }
-        RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
         Instant now = clock.instant();
         switch (action) {
             case PAUSE -> pause(r, actor, reason);

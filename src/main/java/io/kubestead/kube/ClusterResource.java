@@ -1,5 +1,8 @@
 package io.kubestead.kube;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -8,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@Allow(Permission.READ)
 @Path("/api/v1/cluster")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Cluster")

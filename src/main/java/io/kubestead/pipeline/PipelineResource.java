@@ -1,5 +1,8 @@
 package io.kubestead.pipeline;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -17,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.common.Actors;
 import io.kubestead.engine.ReleaseActions;
 
 @Path("/api/v1/pipelines")
@@ -28,46 +30,54 @@ public class PipelineResource {
     @Inject
     PipelineService pipelines;
 
+    @Inject
+    io.kubestead.security.CurrentCaller caller;
+
     @POST
+    @Allow(Permission.CONFIGURE)
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Create an expand-migrate-contract pipeline; its SQL is generated and shown before it runs")
     public Response create(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        PipelineView view = pipelines.create(PipelineRequest.parse(body, contentType));
-        return Response.created(java.net.URI.create("/api/v1/pipelines/" + view.name())).entity(view).build();
+        PipelineView view = pipelines.create(PipelineRequest.parse(body, contentType), caller.get());
+        return io.kubestead.common.Stored.created("/api/v1/pipelines/" + view.name(), view);
     }
 
     @GET
+    @Allow(Permission.READ)
     public List<PipelineView> list() {
         return pipelines.list();
     }
 
     @GET
+    @Allow(Permission.READ)
     @Path("{name}")
     public PipelineView get(@PathParam("name") String name) {
         return pipelines.get(name);
     }
 
     @POST
+    @Allow(Permission.CONFIGURE)
     @Path("{name}/phases/{phase}/start")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a phase; 409 listing every unmet gate")
-    public PipelineView start(@PathParam("name") String name, @PathParam("phase") String phase,
-            @HeaderParam(Actors.HEADER) String actor) {
-        return pipelines.start(name, phase, Actors.api(actor));
+    public PipelineView start(@PathParam("name") String name, @PathParam("phase") String phase) {
+        return pipelines.start(name, phase, caller.get());
     }
 
     @POST
+    @Allow(Permission.RELEASE_ACT)
     @Path("{name}/abort")
     @Consumes(MediaType.WILDCARD)
     public PipelineView abort(@PathParam("name") String name, byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam(Actors.HEADER) String actor) {
-        return pipelines.abort(name, Actors.api(actor), ReleaseActions.parseReason(body, contentType));
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return pipelines.abort(name, caller.get(), ReleaseActions.parseReason(body, contentType));
     }
 
     @POST
+    @Allow(Permission.RELEASE_ACT)
     @Path("{name}/backfill/{action: pause|resume|cancel}")
     @Consumes(MediaType.WILDCARD)
     public PipelineView backfill(@PathParam("name") String name, @PathParam("action") String action) {
-        return pipelines.backfillAction(name, action);
+        return pipelines.backfillAction(name, action, caller.get());
     }
 }

@@ -1,5 +1,8 @@
 package io.kubestead.pipeline;
 
+import io.kubestead.security.Caller;
+import io.kubestead.security.Permission;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,7 +68,8 @@ public class PipelineService implements ReleasePreparation {
     // ---- create
 
     @Transactional
-    public PipelineView create(PipelineRequest req) {
+    public PipelineView create(PipelineRequest req, Caller caller) {
+        caller.require(Permission.CONFIGURE, rollouts.namespaceOf(req.rollout()));
         if (Pipeline.findById(req.name()) != null) {
             throw ApiException.conflict("There is already a pipeline named " + Names.quote(req.name()) + ".");
         }
@@ -153,6 +157,10 @@ public class PipelineService implements ReleasePreparation {
 
     public List<PipelineView> list() {
         return Pipeline.<Pipeline>listAll(Sort.by("createdAt").descending()).stream().map(this::view).toList();
+    }
+
+    private String namespaceOf(Pipeline p) {
+        return rollouts.namespaceOf(p.rolloutName);
     }
 
     Pipeline require(String name) {
@@ -333,7 +341,7 @@ public class PipelineService implements ReleasePreparation {
     // ---- act
 
     @Transactional
-    public PipelineView start(String name, String phase, String actor) {
+    public PipelineView start(String name, String phase, Caller caller) {
         if (!PipelineRequest.PHASES.contains(phase)) {
             throw ApiException.notFound("A pipeline has the phases expand, migrate and contract, not " + Names.quote(phase) + ".");
         }
@@ -341,6 +349,7 @@ public class PipelineService implements ReleasePreparation {
         if (p == null) {
             throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
         }
+        caller.require(Permission.CONFIGURE, namespaceOf(p));
         Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
         List<FieldError> unmet = gates(p, phase, b, phaseReleases(p), true).stream().filter(g -> !g.ok())
                 .map(g -> new FieldError("gates." + g.gate(), g.why())).toList();
@@ -351,7 +360,7 @@ public class PipelineService implements ReleasePreparation {
         @SuppressWarnings("unchecked")
         Map<String, String> target = (Map<String, String>) p.phases.get(phase);
         ReleaseView created = releases.create(p.rolloutName, new ReleaseService.NewRelease(target.get("version"),
-                target.get("image")), actor);
+                target.get("image")), caller);
         Release r = Release.findById(created.id());
         r.pipelineName = p.name;
         r.pipelinePhase = phase;
@@ -360,17 +369,18 @@ public class PipelineService implements ReleasePreparation {
     }
 
     @Transactional
-    public PipelineView abort(String name, String actor, String reason) {
+    public PipelineView abort(String name, Caller caller, String reason) {
         Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
             throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
         }
+        caller.require(Permission.RELEASE_ACT, namespaceOf(p));
         if (!"Active".equals(p.state)) {
             throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
         }
         for (Release r : phaseReleases(p).values()) {
             if (r.state.active() && r.requestedAction == null) {
-                actions.act(String.valueOf(r.id), Action.ABORT, actor, reason == null ? "pipeline aborted" : reason);
+                actions.act(String.valueOf(r.id), Action.ABORT, caller, reason == null ? "pipeline aborted" : reason);
             }
         }
         p.state = "Aborted";
@@ -384,8 +394,10 @@ public class PipelineService implements ReleasePreparation {
     }
 
     @Transactional
-    public PipelineView backfillAction(String name, String action) {
+    public PipelineView backfillAction(String name, String action, Caller caller) {
         Pipeline p = require(name);
+        // pausing and resuming is operations; cancelling gives up the change
+        caller.require("cancel".equals(action) ? Permission.CONFIGURE : Permission.RELEASE_ACT, namespaceOf(p));
         Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
         String was = b.state;
         switch (action) {

@@ -1,5 +1,8 @@
 package io.kubestead.rollout;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.kubestead.common.Page;
 import io.kubestead.common.PageRequest;
 
+@Allow(Permission.READ)
 @Path("/api/v1/releases")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Releases")

@@ -1,5 +1,8 @@
 package io.kubestead.rollout;
 
+import io.kubestead.security.Caller;
+import io.kubestead.security.Permission;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,8 +71,10 @@ public class ReleaseService {
 
     /** Starts a release of the rollout's current revision, in Pending, with its first event. */
     @Transactional
-    public ReleaseView create(String rolloutName, NewRelease request, String actor) {
+    public ReleaseView create(String rolloutName, NewRelease request, Caller caller) {
         Rollout rollout = rollouts.lockLive(rolloutName);
+        caller.require(Permission.RELEASE_START, rollouts.namespaceOf(rollouts.spec(rolloutName, rollout.currentRevision)));
+        String actor = caller.actor();
         Release active = Release.find("rolloutName = ?1 and state in ?2", rolloutName, ReleaseState.ACTIVE).firstResult();
         if (active != null) {
             throw ApiException.conflict("Rollout " + Names.quote(rolloutName) + " already has a release in progress: "

@@ -1,5 +1,8 @@
 package io.kubestead.rollout;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -20,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.common.Actors;
 import io.kubestead.common.Page;
 import io.kubestead.common.PageRequest;
 
@@ -35,52 +37,62 @@ public class RolloutResource {
     @Inject
     ReleaseService releases;
 
+    @Inject
+    io.kubestead.security.CurrentCaller caller;
+
     @PUT
+    @Allow(Permission.CONFIGURE)
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Create or change a rollout from its spec (application/yaml or application/json)")
     public Response put(@PathParam("name") String name, byte[] body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        return rollouts.put(name, body, contentType).response("/api/v1/rollouts/" + name);
+        return rollouts.put(name, body, contentType, caller.get()).response("/api/v1/rollouts/" + name);
     }
 
     @GET
+    @Allow(Permission.READ)
     @Path("{name}")
     public RolloutView get(@PathParam("name") String name) {
         return rollouts.get(name);
     }
 
     @GET
+    @Allow(Permission.READ)
     public Page<RolloutView.Summary> list(@QueryParam("page") String page, @QueryParam("size") String size) {
         return rollouts.list(PageRequest.of(page, size));
     }
 
     @DELETE
+    @Allow(Permission.CONFIGURE)
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {
-        rollouts.delete(name);
+        rollouts.delete(name, caller.get());
         return Response.noContent().build();
     }
 
     @GET
+    @Allow(Permission.READ)
     @Path("{name}/revisions")
     public List<RolloutView.RevisionSummary> revisions(@PathParam("name") String name) {
         return rollouts.revisions(name);
     }
 
     @GET
+    @Allow(Permission.READ)
     @Path("{name}/revisions/{revision}")
     public RolloutView.Revision revision(@PathParam("name") String name, @PathParam("revision") String revision) {
         return rollouts.revision(name, revision);
     }
 
     @POST
+    @Allow(Permission.RELEASE_START)
     @Path("{name}/releases")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a release of the rollout: {\"version\": \"...\", \"image\": \"...\"}")
     public Response release(@PathParam("name") String name, byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam(Actors.HEADER) String actor) {
-        ReleaseView created = releases.create(name, ReleaseService.parseNew(body, contentType), Actors.api(actor));
-        return Response.created(java.net.URI.create("/api/v1/releases/" + created.id())).entity(created).build();
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        ReleaseView created = releases.create(name, ReleaseService.parseNew(body, contentType), caller.get());
+        return io.kubestead.common.Stored.created("/api/v1/releases/" + created.id(), created);
     }
 }

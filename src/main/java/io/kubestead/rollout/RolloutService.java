@@ -1,5 +1,8 @@
 package io.kubestead.rollout;
 
+import io.kubestead.security.Caller;
+import io.kubestead.security.Permission;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,13 +39,17 @@ public class RolloutService {
     @Inject
     TemplateService templates;
 
+    @Inject
+    io.kubestead.kube.ClusterInfo cluster;
+
     private final Map<String, RolloutSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Stores a spec; a changed spec makes a new revision, an identical one changes nothing. */
     @Transactional
-    public Stored<RolloutView> put(String name, byte[] body, String contentType) {
+    public Stored<RolloutView> put(String name, byte[] body, String contentType, Caller caller) {
         Names.requireLabel("name", name);
         RolloutSpec spec = RolloutSpecParser.parse(Documents.read(body, contentType));
+        caller.require(Permission.CONFIGURE, namespaceOf(spec));
         if (!spec.name().equals(name)) {
             throw ApiException.invalid("name", "is " + Names.quote(spec.name()) + " but the address names "
                     + Names.quote(name) + "; they must agree");
@@ -58,6 +65,9 @@ public class RolloutService {
             created = true;
         } else if (rollout.deletedAt == null && spec.equals(spec(revision(name, rollout.currentRevision)))) {
             return new Stored<>(view(rollout, spec), false, false);
+        } else if (rollout.deletedAt == null) {
+            // moving a rollout to another namespace needs the right in the one it leaves too
+            caller.require(Permission.CONFIGURE, namespaceOf(spec(name, rollout.currentRevision)));
         } else if (rollout.deletedAt != null) {
             created = true;
             rollout.deletedAt = null;
@@ -108,11 +118,12 @@ public class RolloutService {
 
     /** Hides a rollout; its releases and their history stay. Refused while a release of it is running. */
     @Transactional
-    public void delete(String name) {
+    public void delete(String name, Caller caller) {
         Rollout rollout = Rollout.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (rollout == null || rollout.deletedAt != null) {
             throw notFound(name);
         }
+        caller.require(Permission.CONFIGURE, namespaceOf(spec(name, rollout.currentRevision)));
         Release active = Release.find("rolloutName = ?1 and state in ?2", name, ReleaseState.ACTIVE).firstResult();
         if (active != null) {
             throw ApiException.conflict("Rollout " + Names.quote(name) + " has an unfinished release (" + active.id
@@ -120,6 +131,19 @@ public class RolloutService {
         }
         rollout.deletedAt = clock.instant();
         rollout.updatedAt = rollout.deletedAt;
+    }
+
+    /** The namespace a rollout's releases act in: its target's, else the configured default. */
+    public String namespaceOf(RolloutSpec spec) {
+        return spec.target() != null && spec.target().namespace() != null ? spec.target().namespace()
+                : cluster.defaultNamespace();
+    }
+
+    /** The namespace of a rollout (deleted ones too, by their last revision); the default for an unknown name. */
+    public String namespaceOf(String rolloutName) {
+        Rollout rollout = rolloutName == null ? null : Rollout.findById(rolloutName);
+        return rollout == null || rollout.currentRevision == 0 ? cluster.defaultNamespace()
+                : namespaceOf(spec(rolloutName, rollout.currentRevision));
     }
 
     /** The spec of a rollout at a revision. Revisions never change, so they are cached once read. */

@@ -1,5 +1,8 @@
 package io.kubestead.template;
 
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -30,6 +33,7 @@ public class TemplateResource {
     TemplateService templates;
 
     @PUT
+    @Allow(Permission.ADMINISTER)
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Create or replace a template (YAML or JSON)")
@@ -40,18 +44,21 @@ public class TemplateResource {
     }
 
     @GET
+    @Allow(Permission.READ)
     @Path("{name}")
     public TemplateView get(@PathParam("kind") String kind, @PathParam("name") String name) {
         return templates.get(TemplateKind.ofCollection(kind), name);
     }
 
     @GET
+    @Allow(Permission.READ)
     public Page<TemplateView.Summary> list(@PathParam("kind") String kind, @QueryParam("page") String page,
             @QueryParam("size") String size) {
         return templates.list(TemplateKind.ofCollection(kind), PageRequest.of(page, size));
     }
 
     @DELETE
+    @Allow(Permission.ADMINISTER)
     @Path("{name}")
     public Response delete(@PathParam("kind") String kind, @PathParam("name") String name) {
         templates.delete(TemplateKind.ofCollection(kind), name);

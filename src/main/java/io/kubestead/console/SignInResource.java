@@ -1,0 +1,112 @@
+package io.kubestead.console;
+
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.kubestead.common.KubesteadConfig;
+import io.kubestead.security.Allow;
+import io.kubestead.security.CurrentCaller;
+import io.kubestead.security.LoginPaths;
+import io.kubestead.security.Permission;
+import io.kubestead.security.SessionService;
+import io.kubestead.security.UserService;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** The console's sign-in page, sign-in and sign-out. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class SignInResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance login(String next, String message, String username);
+    }
+
+    @Inject
+    UserService users;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    CurrentCaller current;
+
+    @Inject
+    KubesteadConfig config;
+
+    @GET
+    @Path("login")
+    @Allow(Permission.PUBLIC)
+    @Operation(hidden = true)
+    public Response page(@QueryParam("next") String next, @QueryParam("expired") String expired) {
+        String target = LoginPaths.safeNext(next);
+        if (current.orNull() != null) {
+            return Response.status(Response.Status.SEE_OTHER).header("Location", target).build();
+        }
+        return page(200, target, expired != null ? "Your session has ended; sign in again." : null, null);
+    }
+
+    @POST
+    @Path("login")
+    @Allow(Permission.PUBLIC)
+    @Operation(hidden = true)
+    public Response signIn(@FormParam("username") String username, @FormParam("password") String password,
+            @FormParam("next") String next, @Context UriInfo uri) {
+        String target = LoginPaths.safeNext(next);
+        String user = username == null ? "" : username.trim();
+        if (user.isEmpty() || user.length() > 64 || password == null || password.isEmpty()
+                || password.length() > io.kubestead.security.Passwords.MAX_LENGTH) {
+            return page(400, target, "Enter your user name and password.", user.length() > 64 ? "" : user);
+        }
+        var outcome = users.checkPassword(user, password, current.client(), "console");
+        if (outcome instanceof UserService.SignIn.Refused refused) {
+            long seconds = Math.max(1, refused.retryAfter().toSeconds());
+            return Response.fromResponse(page(429, target, "Too many failed sign-ins. Try again in " + seconds + " s.", user))
+                    .header("Retry-After", seconds).build();
+        }
+        if (!(outcome instanceof UserService.SignIn.Ok)) {
+            // the same words whether the user exists or not
+            return page(401, target, "Wrong user name or password.", user);
+        }
+        var opened = sessions.open(user);
+        NewCookie cookie = new NewCookie.Builder(SessionService.COOKIE).value(opened.secret()).path("/")
+                .httpOnly(true).sameSite(NewCookie.SameSite.STRICT).secure(secure(uri))
+                .maxAge((int) opened.maxAge().toSeconds()).build();
+        return Response.status(Response.Status.SEE_OTHER).header("Location", target).cookie(cookie).build();
+    }
+
+    @POST
+    @Path("logout")
+    @Allow(Permission.SIGNED_IN)
+    @Operation(hidden = true)
+    public Response signOut(@jakarta.ws.rs.CookieParam(SessionService.COOKIE) String session, @Context UriInfo uri) {
+        sessions.close(session, current.client());
+        NewCookie gone = new NewCookie.Builder(SessionService.COOKIE).value("").path("/").httpOnly(true)
+                .sameSite(NewCookie.SameSite.STRICT).secure(secure(uri)).maxAge(0).build();
+        return Response.status(Response.Status.SEE_OTHER).header("Location", "/login").header("HX-Redirect", "/login").cookie(gone).build();
+    }
+
+    private boolean secure(UriInfo uri) {
+        return "https".equalsIgnoreCase(uri.getBaseUri().getScheme())
+                || config.security().publicUrl().map(u -> u.startsWith("https:")).orElse(false);
+    }
+
+    private static Response page(int status, String next, String message, String username) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(Templates.login(next, message, username).render()).build();
+    }
+}

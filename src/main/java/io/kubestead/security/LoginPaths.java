@@ -1,0 +1,26 @@
+package io.kubestead.security;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Where the sign-in page sends a person back to: only paths of this server, never another site. */
+public final class LoginPaths {
+
+    private LoginPaths() {
+    }
+
+    public static String loginFor(String uri) {
+        String next = safeNext(uri);
+        return "/login" + ("/".equals(next) ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+    }
+
+    /** A path on this server ("/releases/7"), or "/" for anything else (absolute, protocol-relative, odd). */
+    public static String safeNext(String next) {
+        if (next == null || next.length() > 2000 || !next.startsWith("/") || next.startsWith("//")
+                || next.startsWith("/\\") || next.startsWith("/login") || next.startsWith("/events")
+                || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+            return "/";
+        }
+        return next;
+    }
+}
