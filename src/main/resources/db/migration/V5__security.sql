@@ -74,10 +74,11 @@ create table audit_event (
 create index audit_event_by_at on audit_event (id desc);
 create index audit_event_by_action on audit_event (action, id desc);
 
-create function audit_event_append_only() returns trigger language plpgsql as $$
+-- one guard for every append-only table: it names the table it protects
+create function refuse_change_of_history() returns trigger language plpgsql as $$
 begin
-    raise exception 'audit_event is append-only' using errcode = '55000';
+    raise exception '% is append-only', tg_table_name using errcode = '55000';
 end
 $$;
 create trigger audit_event_no_update before update or delete on audit_event
-    for each row execute function audit_event_append_only();
+    for each row execute function refuse_change_of_history();

@@ -93,11 +93,14 @@ public class SignInResource {
     @Path("logout")
     @Allow(Permission.SIGNED_IN)
     @Operation(hidden = true)
-    public Response signOut(@jakarta.ws.rs.CookieParam(SessionService.COOKIE) String session, @Context UriInfo uri) {
+    public Response signOut(@jakarta.ws.rs.CookieParam(SessionService.COOKIE) String session,
+            @jakarta.ws.rs.HeaderParam("HX-Request") String htmx, @Context UriInfo uri) {
         sessions.close(session, current.client());
         NewCookie gone = new NewCookie.Builder(SessionService.COOKIE).value("").path("/").httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).secure(secure(uri)).maxAge(0).build();
-        return Response.status(Response.Status.SEE_OTHER).header("Location", "/login").header("HX-Redirect", "/login").cookie(gone).build();
+        // htmx follows a redirect inside its request and would lose HX-Redirect: it gets 204 and goes there itself
+        return (htmx != null ? Response.noContent().header("HX-Redirect", "/login")
+                : Response.status(Response.Status.SEE_OTHER).header("Location", "/login")).cookie(gone).build();
     }
 
     private boolean secure(UriInfo uri) {

@@ -31,8 +31,13 @@ public final class Requests {
     }
 
     static NewUser newUser(byte[] body, String contentType) {
+        return newUser(Documents.read(body, contentType));
+    }
+
+    /** The same from a document already read (the console builds one from its form). */
+    public static NewUser newUser(Object document) {
         List<FieldError> errors = new ArrayList<>();
-        Node root = Node.root(Documents.read(body, contentType), errors);
+        Node root = Node.root(document, errors);
         String name = null;
         String kind = AppUser.PERSON;
         String password = null;
@@ -65,8 +70,13 @@ public final class Requests {
     }
 
     static List<Binding> bindingsDocument(byte[] body, String contentType) {
+        return bindingsDocument(Documents.read(body, contentType));
+    }
+
+    /** The same from a document already read (the console builds one from its form). */
+    public static List<Binding> bindingsDocument(Object document) {
         List<FieldError> errors = new ArrayList<>();
-        Node root = Node.root(Documents.read(body, contentType), errors);
+        Node root = Node.root(document, errors);
         List<Binding> bindings = List.of();
         if (root.expectMap()) {
             if (!root.has("bindings")) {
@@ -80,8 +90,13 @@ public final class Requests {
     }
 
     static NewToken newToken(byte[] body, String contentType) {
+        return newToken(Documents.read(body, contentType));
+    }
+
+    /** The same from a document already read (the console builds one from its form). */
+    public static NewToken newToken(Object document) {
         List<FieldError> errors = new ArrayList<>();
-        Node root = Node.root(Documents.read(body, contentType), errors);
+        Node root = Node.root(document, errors);
         String name = null;
         String user = null;
         Duration expiresIn = null;
@@ -109,8 +124,13 @@ public final class Requests {
     }
 
     static PasswordChange passwordChange(byte[] body, String contentType) {
+        return passwordChange(Documents.read(body, contentType));
+    }
+
+    /** The same from a document already read (the console builds one from its form). */
+    public static PasswordChange passwordChange(Object document) {
         List<FieldError> errors = new ArrayList<>();
-        Node root = Node.root(Documents.read(body, contentType), errors);
+        Node root = Node.root(document, errors);
         String current = null;
         String password = null;
         if (root.expectMap()) {

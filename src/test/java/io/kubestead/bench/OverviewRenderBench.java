@@ -25,7 +25,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @QuarkusTest
 @TestProfile(BenchProfile.class)
 @WithKubernetesTestServer(crud = true)
-class OverviewRenderBench {
+class OverviewRenderBench extends io.kubestead.testing.ApiTest {
 
     @Test
     void overviewRenderTime() throws Exception {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -69,6 +70,32 @@ class ConsoleBrowserTest extends EngineFixture {
         }
     }
 
+    /** A page of a browser that has signed in through the sign-in form (a fresh context: its own cookies). */
+    Page signedIn(String user, String password, int width, int height) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)).newPage();
+        page.navigate(base.toString());
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login.*"));
+        page.locator("input[name=username]").fill(user);
+        page.locator("input[name=password]").fill(password);
+        page.locator("button[type=submit]").click();
+        assertThat(page.locator("#who")).hasText("user:" + user);
+        return page;
+    }
+
+    /** A person who signs in to the console with a password. */
+    static String person(String name, String password, String... roles) {
+        StringBuilder bindings = new StringBuilder();
+        for (String r : roles) {
+            bindings.append(bindings.length() == 0 ? "" : ", ").append("{\"role\": \"").append(r).append("\"}");
+        }
+        given().contentType("application/json").body("{\"name\": \"" + name + "\", \"password\": \"" + password
+                + "\", \"bindings\": [" + bindings + "]}").post("/api/v1/users").then().statusCode(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
+        return name;
+    }
+
+    static final String PASSWORD = "correct horse battery";
+
     @Test
     void watchAReleaseLiveThenAbortItWithAReason() {
         String ns = unique("ui");
@@ -76,8 +103,7 @@ class ConsoleBrowserTest extends EngineFixture {
         stable(client, ns, name, 3, "img/" + name + ":1");
         rollout(name, "  target: {namespace: " + ns + "}\n  canarySteps:\n    - setWeight: 20\n    - pause: {}\n");
 
-        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 800));
-        page.navigate(base.toString());
+        Page page = signedIn(person("oncall-ann", PASSWORD, "operator"), PASSWORD, 1280, 800);
         assertThat(page.locator("h1").last()).hasText("Releases");
         // the page is open before the release exists: it must appear and advance with no reload
         page.evaluate("window.__marker = 'same page'");
@@ -96,11 +122,10 @@ class ConsoleBrowserTest extends EngineFixture {
 
         page.locator("button[data-dialog='dialog-abort']").click();
         page.locator("#dialog-abort textarea[name=reason]").fill("p99 latency doubled on the canary");
-        page.locator("#dialog-abort input[name=actor]").fill("oncall-ann");
         page.locator("#dialog-abort button[type=submit]").click();
         assertThat(page.locator("#state")).hasText("Aborted", SOON);
         var aborted = page.locator("#timeline li", new Page.LocatorOptions().setHasText("Aborted")).first();
-        assertThat(aborted).containsText("console:oncall-ann");
+        assertThat(aborted).containsText("user:oncall-ann");
         assertThat(aborted).containsText("p99 latency doubled on the canary");
         assertThat(page.locator("button", new Page.LocatorOptions().setHasText("retry"))).isEnabled();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("release-aborted.png")).setFullPage(true));
@@ -109,8 +134,7 @@ class ConsoleBrowserTest extends EngineFixture {
         given().post("/api/v1/releases/" + id + "/retry").then().statusCode(200);
         assertThat(page.locator("#state")).not().hasText("Aborted", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
 
-        Page phone = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844));
-        phone.navigate(base.toString());
+        Page phone = signedIn("oncall-ann", PASSWORD, 390, 844);
         assertThat(phone.locator("tr[data-release='" + id + "']")).isVisible();
         phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("overview-phone.png")).setFullPage(true));
     }
@@ -143,7 +167,8 @@ class ConsoleBrowserTest extends EngineFixture {
                  "contract": {"version": "4", "image": "app:4"}}""".formatted(name, rollout, db))
                 .post("/api/v1/pipelines").then().statusCode(201);
 
-        Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 900));
+        // starting a phase runs SQL on the target database: an admin's right
+        Page page = signedIn("admin", ADMIN_PASSWORD, 1280, 900);
         page.navigate(base + "pipelines/" + name);
         var migrate = page.locator("section[data-phase=migrate]");
         assertThat(migrate.locator(".gates")).containsText("expandPromoted");
@@ -168,7 +193,7 @@ class ConsoleBrowserTest extends EngineFixture {
         String name = unique("spec");
         rollout(name, "  canarySteps:\n    - setWeight: 10\n");
         rollout(name, "  canarySteps:\n    - setWeight: 25\n    - pause: {duration: 5m}\n");
-        Page page = browser.newPage();
+        Page page = signedIn(person("reader-rob", PASSWORD, "viewer"), PASSWORD, 1280, 800);
         page.navigate(base + "rollouts/" + name + "?from=1&to=2");
         assertThat(page.locator("#spec")).containsText("setWeight: 25");
         assertThat(page.locator("#diff .added").first()).containsText("25");
@@ -183,7 +208,7 @@ class ConsoleBrowserTest extends EngineFixture {
         rollout(name, "  canarySteps:\n    - pause: {duration: 5m}\n");
         long id = release(name, "1.0.0");
         awaitState(id, "Paused");
-        Page page = browser.newPage();
+        Page page = signedIn(person("reader-rob", PASSWORD, "viewer"), PASSWORD, 1280, 800);
         page.navigate(base + "releases/" + id);
         assertThat(page.locator(".chip.current")).containsText("pause 5m");
         assertThat(page.locator(".chip.current .countdown")).containsText("left");
@@ -205,5 +230,90 @@ class ConsoleBrowserTest extends EngineFixture {
         given().get("/webjars/htmx.org/2.0.4/dist/htmx.min.js").then().statusCode(200);
         given().get("/ui/console.css").then().statusCode(200);
         given().get("/releases/999999").then().statusCode(404);
+    }
+
+    @Test
+    void aViewerIsOfferedNoActionsAndSignsOut() {
+        String name = unique("view");
+        rollout(name, "  canarySteps:\n    - pause: {}\n");
+        long id = release(name, "1.0.0");
+        awaitState(id, "Paused");
+        Page page = signedIn(person("viewer-vic", PASSWORD, "viewer"), PASSWORD, 1280, 800);
+        page.navigate(base + "releases/" + id);
+        assertThat(page.locator("#state")).hasText("Paused");
+        assertThat(page.locator("section.actions button")).hasCount(0);
+
+        // an operator on the same page is offered what the state allows, but not promote-full (admins only)
+        Page operator = signedIn(person("oncall-otto", PASSWORD, "operator"), PASSWORD, 1280, 800);
+        operator.navigate(base + "releases/" + id);
+        assertThat(operator.locator("section.actions button", new Page.LocatorOptions().setHasText("resume"))).isEnabled();
+        assertThat(operator.locator("section.actions button", new Page.LocatorOptions().setHasText("promote-full")))
+                .hasCount(0);
+
+        page.locator("header button", new Page.LocatorOptions().setHasText("sign out")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login$"));
+        page.navigate(base + "releases/" + id);
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login\\?next=.*"));
+        // the operator's session is untouched by the viewer's sign-out
+        operator.reload();
+        assertThat(operator.locator("#state")).hasText("Paused");
+    }
+
+    @Test
+    void anIdleSessionEndsAndSendsThePersonBackToSignIn() {
+        Page page = signedIn(person("idle-ida", PASSWORD, "viewer"), PASSWORD, 1280, 800);
+        page.navigate(base + "rollouts");
+        assertThat(page.locator("h1").first()).hasText("Rollouts");
+        io.kubestead.testing.MutableClock.INSTANCE.advance(java.time.Duration.ofMinutes(31));
+        page.reload();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login\\?next=%2Frollouts&expired=1"));
+        assertThat(page.locator("#error")).hasText("Your session has ended; sign in again.");
+        page.locator("input[name=username]").fill("idle-ida");
+        page.locator("input[name=password]").fill(PASSWORD);
+        page.locator("button[type=submit]").click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/rollouts$"));
+    }
+
+    @Test
+    void anAdminManagesUsersRolesAndTokensFromTheConsole() {
+        Page page = signedIn("admin", ADMIN_PASSWORD, 1280, 900);
+        page.locator("nav a", new Page.LocatorOptions().setHasText("Access")).click();
+        String newbie = unique("newbie");
+        var create = page.locator("form[aria-label='Create a user']");
+        create.locator("input[name=name]").fill(newbie);
+        create.locator("input[name=password]").fill(PASSWORD);
+        create.locator("input[name=bindings]").fill("operator@payments, viewer");
+        create.locator("button").click();
+        assertThat(page.locator("#notice")).hasText("User " + newbie + " created.");
+        var row = page.locator("tr[data-user='" + newbie + "']");
+        assertThat(row.locator("input[name=bindings]")).hasValue("viewer, operator@payments");
+        row.locator("input[name=bindings]").fill("approver@payments, bogus");
+        row.locator("button", new Locator.LocatorOptions().setHasText("save")).click();
+        assertThat(page.locator("#error")).containsText("bindings[1].role");
+        row = page.locator("tr[data-user='" + newbie + "']");
+        row.locator("input[name=bindings]").fill("approver@payments");
+        row.locator("button", new Locator.LocatorOptions().setHasText("save")).click();
+        assertThat(page.locator("#notice")).hasText("Roles of " + newbie + ": approver@payments.");
+
+        var token = page.locator("form[aria-label='Create a token']");
+        token.locator("input[name=name]").fill("from-the-console");
+        token.locator("input[name=expiresIn]").fill("7d");
+        token.locator("button").click();
+        String secret = page.locator("#secret").textContent();
+        org.assertj.core.api.Assertions.assertThat(secret).startsWith("ks_");
+        as(secret).get("/api/v1/whoami").then().statusCode(200).body("actor",
+                org.hamcrest.Matchers.equalTo("token:from-the-console (admin)"));
+        page.reload();
+        assertThat(page.locator("#secret")).hasCount(0);
+        page.locator("tr[data-token='from-the-console'] button").click();
+        assertThat(page.locator("#notice")).hasText("Token from-the-console revoked.");
+        as(secret).get("/api/v1/whoami").then().statusCode(401);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("access.png")).setFullPage(true));
+
+        // a viewer sees only their own part of the page
+        Page viewer = signedIn(person("viewer-vera", PASSWORD, "viewer"), PASSWORD, 1280, 800);
+        viewer.navigate(base + "access");
+        assertThat(viewer.locator("#tokens-title")).isVisible();
+        assertThat(viewer.locator("#users-title")).hasCount(0);
     }
 }

@@ -77,7 +77,7 @@ public abstract class EngineFixture extends ApiTest {
     }
 
     public static void act(long release, String action, String actor, String reason) {
-        given().contentType("application/json").header("Kubestead-Actor", actor)
+        as(tokenFor(actor, "admin")).contentType("application/json")
                 .body(reason == null ? "" : "{\"reason\": \"" + reason + "\"}")
                 .post("/api/v1/releases/" + release + "/" + action).then().log().ifValidationFails().statusCode(200);
     }

@@ -243,7 +243,7 @@ class ReleaseEngineTest extends EngineFixture {
             }
             Map<String, Object> aborted = events(id).get(events(id).size() - 1);
             assertThat(aborted.get("type")).isEqualTo("Aborted");
-            assertThat(aborted.get("actor")).isEqualTo("api:carol");
+            assertThat(aborted.get("actor")).isEqualTo("token:carol (carol)");
             assertThat(aborted.get("reason")).isEqualTo("abort at step " + abortAt);
             // the simulated controller writes the stable Deployment's status; its spec nobody touches
             assertThat(stableDeployment().getSpec()).isEqualTo(stableSpec);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-class ClusterApiTest {
+class ClusterApiTest extends io.kubestead.testing.ApiTest {
 
     @Test
     void theClusterInUseIsReported() {

@@ -10,13 +10,25 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-class OperationsTest {
+class OperationsTest extends io.kubestead.testing.ApiTest {
 
     @Test
     void healthIncludesTheDatabase() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Database")));
+    }
+
+    @Test
+    void healthIsOpenButMetricsAndTheApiDescriptionNeedARole() {
+        useNobody();
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(401).contentType("application/problem+json");
+        given().get("/q/openapi").then().statusCode(401).contentType("application/problem+json");
+        // what is not declared anywhere is refused, whoever asks
+        given().get("/q/arc/beans").then().statusCode(401);
+        as(tokenFor("ops-viewer", "viewer")).get("/q/metrics").then().statusCode(200);
+        as(tokenFor("ops-viewer", "viewer")).get("/q/arc/beans").then().statusCode(403);
     }
 
     @Test
@@ -28,7 +40,10 @@ class OperationsTest {
     @Test
     void openApiDescribesTheApi() {
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
-                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/rollouts/{name}"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/rollouts/{name}"))
+                .body("components.securitySchemes.token.scheme", equalTo("bearer"))
+                .body("components.securitySchemes.basic.scheme", equalTo("basic"))
+                .body("security.token", hasItem(org.hamcrest.Matchers.empty()));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 }
