@@ -86,6 +86,12 @@ public class Authentication implements HttpAuthenticationMechanism {
         }
     }
 
+    /** Before any other mechanism (OIDC's): our credentials are recognised, anything else is left to them. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 1000;
+    }
+
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"kubestead\""));
@@ -170,6 +176,10 @@ public class Authentication implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(TokenRequest request, AuthenticationRequestContext context) {
+            Caller known = tokens.cached(request.secret);
+            if (known != null) {
+                return Uni.createFrom().item(identity(known));
+            }
             return context.runBlocking(() -> {
                 Caller caller = tokens.authenticate(request.secret);
                 if (caller == null) {

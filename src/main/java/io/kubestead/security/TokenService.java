@@ -140,6 +140,23 @@ public class TokenService {
         return view(t);
     }
 
+    /**
+     * The principal of a bearer secret when this replica has looked it up recently, without any blocking work (the
+     * request stays on its I/O thread); null when it must be looked up with {@link #authenticate(String)}.
+     */
+    public Caller cached(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
+            return null;
+        }
+        Cached c = cache.get(Secrets.sha256(secret));
+        Instant now = clock.instant();
+        if (c == null || c.loadedAt.plus(config.security().tokenCacheTtl()).isBefore(now)
+                || (c.expiresAt != null && !c.expiresAt.isAfter(now))) {
+            return null;
+        }
+        return c.caller;
+    }
+
     /** The principal a bearer secret stands for, or null when it stands for nothing usable now. */
     public Caller authenticate(String secret) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
