@@ -44,7 +44,11 @@ create index api_token_by_user on api_token (user_name, id);
 
 create table console_session (
     secret_hash  text primary key,
-    user_name    text        not null references app_user (name),
+    -- a local user; null for a person signed in through OIDC, whose name and roles come from the provider
+    user_name    text references app_user (name),
+    actor        text        not null,
+    -- the roles an OIDC sign-in mapped from its claims (local users' roles are read at each request)
+    bindings     text,
     csrf_token   text        not null,
     created_at   timestamptz not null,
     last_seen_at timestamptz not null,

@@ -22,6 +22,28 @@ public interface KubesteadConfig {
 
     Security security();
 
+    Oidc oidc();
+
+    /**
+     * Sign-in through an OpenID Connect provider (enabled with quarkus.oidc.tenant-enabled=true and the provider's
+     * quarkus.oidc.auth-server-url, client-id and credentials.secret): how a person's ID token becomes a principal.
+     */
+    interface Oidc {
+        /** The ID token claim that names the person in events ({@code oidc:<value>}); {@code sub} when absent. */
+        @WithDefault("email")
+        String nameClaim();
+
+        /** The ID token claim that lists the person's groups (a list of strings, or one string). */
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /**
+         * Group → role bindings, e.g. {@code kubestead.oidc.roles."payments-oncall"=operator@payments}; the group
+         * {@code "*"} applies to every person the provider signs in. A person in no mapped group has no role.
+         */
+        java.util.Map<String, String> roles();
+    }
+
     Engine engine();
 
     Cluster cluster();

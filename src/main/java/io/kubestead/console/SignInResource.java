@@ -33,7 +33,9 @@ public class SignInResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String next, String message, String username);
+        static native TemplateInstance login(String next, String message, String username, boolean sso);
+
+        static native TemplateInstance signedIn(String next);
     }
 
     @Inject
@@ -47,6 +49,9 @@ public class SignInResource {
 
     @Inject
     KubesteadConfig config;
+
+    @Inject
+    io.kubestead.security.FederatedSignIn federated;
 
     @GET
     @Path("login")
@@ -89,6 +94,31 @@ public class SignInResource {
         return Response.status(Response.Status.SEE_OTHER).header("Location", target).cookie(cookie).build();
     }
 
+    /**
+     * Where the OpenID Connect provider sends a person back: the provider's sign-in (verified by Quarkus OIDC)
+     * becomes a console session with the roles the person's groups map to.
+     */
+    @GET
+    @Path("login/oidc")
+    @Allow(Permission.PUBLIC)
+    @Operation(hidden = true)
+    public Response oidc(@Context UriInfo uri) {
+        var signedIn = federated.signIn(current.client());
+        if (signedIn == null) {
+            return page(404, "/", "Single sign-on is not configured on this server.", null);
+        }
+        NewCookie cookie = new NewCookie.Builder(SessionService.COOKIE).value(signedIn.secret()).path("/")
+                .httpOnly(true).sameSite(NewCookie.SameSite.STRICT).secure(secure(uri))
+                .maxAge((int) signedIn.maxAge().toSeconds()).build();
+        // the provider's own session cookie has done its job: Kubestead's session takes over
+        NewCookie providerSession = new NewCookie.Builder("q_session").value("").path("/").httpOnly(true)
+                .secure(secure(uri)).maxAge(0).build();
+        // a page rather than a redirect: the browser arrived here from the provider's site, and would not send the
+        // SameSite=Strict cookie on a redirect in that same navigation; this page's own navigation is same-site
+        return Response.ok(Templates.signedIn("/").render(), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .cookie(cookie, providerSession).build();
+    }
+
     @POST
     @Path("logout")
     @Allow(Permission.SIGNED_IN)
@@ -109,7 +139,8 @@ public class SignInResource {
     }
 
     private static Response page(int status, String next, String message, String username) {
+        boolean sso = io.quarkus.arc.Arc.container().instance(io.kubestead.security.FederatedSignIn.class).get().enabled();
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(Templates.login(next, message, username).render()).build();
+                .entity(Templates.login(next, message, username, sso).render()).build();
     }
 }

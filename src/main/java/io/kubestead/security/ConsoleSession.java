@@ -18,8 +18,13 @@ public class ConsoleSession extends PanacheEntityBase {
     @Column(name = "secret_hash")
     public String secretHash;
 
-    @Column(name = "user_name", nullable = false)
+    @Column(name = "user_name")
     public String userName;
+
+    @Column(nullable = false)
+    public String actor;
+
+    public String bindings;
 
     @Column(name = "csrf_token", nullable = false)
     public String csrfToken;

@@ -36,9 +36,22 @@ public class InitialAdmin {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int port;
 
+    /** Writes a secret to a file only its owner can read, created so from the start (never readable by others). */
+    static void writeSecret(Path file, String secret) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** A first password: 24 characters of a 256-bit random string. */
+    static String randomPassword() {
+        return Secrets.random().substring(0, 24);
+    }
+
     void onStart(@Observes StartupEvent e) {
         boolean given = config.adminPassword().isPresent();
-        String password = config.adminPassword().orElseGet(() -> Secrets.random().substring(0, 24));
+        String password = config.adminPassword().orElseGet(InitialAdmin::randomPassword);
         if (given) {
             Passwords.requireAcceptable("KUBESTEAD_ADMIN_PASSWORD", password);
         }
@@ -53,10 +66,7 @@ public class InitialAdmin {
         Path file = Path.of(config.dataDir()).resolve(FILE);
         String stored;
         try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, password + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+            writeSecret(file, password);
             stored = " (also in " + file + ", mode 0600; delete it once you have changed the password)";
         } catch (IOException | UnsupportedOperationException ex) {
             stored = " (could not write " + file + ": " + ex.getMessage() + ")";

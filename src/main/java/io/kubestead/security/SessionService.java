@@ -36,13 +36,27 @@ public class SessionService {
     @Inject
     UserService users;
 
+    /** A session of a local user, whose roles are read at each request. */
     @Transactional
     public Opened open(String user) {
+        return open(user, "user:" + user, null);
+    }
+
+    /** A session of a person signed in through OIDC, with the roles their claims mapped to at sign-in. */
+    @Transactional
+    public Opened openFederated(String actor, java.util.List<Binding> bindings, String client) {
+        audit.record(actor, "SignIn", actor, "ok", client, Map.of("channel", "oidc", "bindings", Binding.format(bindings)));
+        return open(null, actor, Binding.format(bindings));
+    }
+
+    private Opened open(String user, String actor, String bindings) {
         Instant now = clock.instant();
         String secret = Secrets.random();
         ConsoleSession s = new ConsoleSession();
         s.secretHash = Secrets.sha256(secret);
         s.userName = user;
+        s.actor = actor;
+        s.bindings = bindings;
         s.csrfToken = Secrets.random();
         s.createdAt = now;
         s.lastSeenAt = now;
@@ -63,12 +77,15 @@ public class SessionService {
                 || !s.lastSeenAt.plus(config.security().sessionIdleTimeout()).isAfter(now)) {
             return null;
         }
+        if (s.lastSeenAt.plusSeconds(30).isBefore(now)) {
+            s.lastSeenAt = now;
+        }
+        if (s.userName == null) {
+            return new Caller(s.actor, null, Caller.Via.OIDC, Binding.parseList(s.bindings), s.csrfToken, null);
+        }
         AppUser u = AppUser.findById(s.userName);
         if (u == null || u.disabledAt != null) {
             return null;
-        }
-        if (s.lastSeenAt.plusSeconds(30).isBefore(now)) {
-            s.lastSeenAt = now;
         }
         return users.caller(s.userName, Caller.Via.SESSION, s.csrfToken);
     }
@@ -81,7 +98,8 @@ public class SessionService {
         ConsoleSession s = ConsoleSession.findById(Secrets.sha256(secret));
         if (s != null && s.endedAt == null) {
             s.endedAt = clock.instant();
-            audit.record("user:" + s.userName, "SignOut", s.userName, "ok", client, Map.of("channel", "console"));
+            audit.record(s.actor, "SignOut", s.userName == null ? s.actor : s.userName, "ok", client,
+                    Map.of("channel", "console"));
         }
     }
 }
