@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,24 +41,87 @@ public final class EmbeddedDatabase {
             EmbeddedPostgres pg = start(dataDir);
             System.setProperty("quarkus.datasource.jdbc.url", pg.getJdbcUrl("postgres", "postgres"));
             System.setProperty("quarkus.datasource.username", "postgres");
+            System.setProperty("quarkus.datasource.password", password(dataDir));
             System.setProperty(MARKER, dataDir.toString());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | SQLException | RuntimeException e) {
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + dataDir
                     + "; set QUARKUS_DATASOURCE_JDBC_URL to use another database. Cause: " + e.getMessage(), e);
         }
     }
 
-    /** Starts PostgreSQL on a data directory, creating it on first use and keeping what it holds. */
-    public static EmbeddedPostgres start(Path dataDir) throws IOException {
+    /**
+     * Starts PostgreSQL on a data directory, creating it on first use and keeping what it holds. It listens on
+     * loopback only, its Unix socket is in the data directory (not a world-writable /tmp), and every connection
+     * needs the password kept next to the data directory ({@code postgres-password}, mode 0600): another local
+     * user cannot connect as its superuser.
+     */
+    public static EmbeddedPostgres start(Path dataDir) throws IOException, SQLException {
         Files.createDirectories(dataDir);
         stopOrphan(dataDir);
-        return EmbeddedPostgres.builder()
+        Path passwordFile = passwordFile(dataDir);
+        String password = password(dataDir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "200")
-                .start();
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // the server's own readiness check and every connection it hands out send the password
+                .setConnectConfig("password", password);
+        // a socket path is limited to about 100 bytes; a longer data directory gets no socket at all (TCP only)
+        String socketDir = dataDir.toAbsolutePath().toString();
+        builder.setServerConfig("unix_socket_directories", socketDir.length() <= 90 ? socketDir : "");
+        if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
+            // a new cluster is created with password authentication from the start: no moment of trust
+            builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
+        }
+        EmbeddedPostgres pg = builder.start();
+        requirePasswords(pg, dataDir, password);
+        return pg;
     }
+
+    /** The password of the embedded server's superuser, made at first start. */
+    static String password(Path dataDir) throws IOException {
+        Path file = passwordFile(dataDir);
+        if (!Files.exists(file)) {
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        }
+        return Files.readString(file).trim();
+    }
+
+    static Path passwordFile(Path dataDir) {
+        return dataDir.toAbsolutePath().resolveSibling("postgres-password");
+    }
+
+    /**
+     * A data directory made by an earlier version trusted every local connection: give the superuser its password
+     * and replace the client authentication rules, then reload.
+     */
+    private static void requirePasswords(EmbeddedPostgres pg, Path dataDir, String password) throws IOException, SQLException {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        String wanted = HBA;
+        if (Files.exists(hba) && Files.readString(hba).equals(wanted)) {
+            return;
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("alter role postgres password '" + password.replace("'", "''") + "'");
+            Files.writeString(hba, wanted);
+            s.execute("select pg_reload_conf()");
+        }
+        LOG.infof("Embedded PostgreSQL in %s now requires its password (%s)", dataDir, passwordFile(dataDir));
+    }
+
+    static final String HBA = """
+            # Written by Kubestead: every connection needs the superuser's password (SCRAM), loopback only.
+            local   all   all                  scram-sha-256
+            host    all   all   127.0.0.1/32   scram-sha-256
+            host    all   all   ::1/128        scram-sha-256
+            """;
 
     /** kubestead.data-dir, from the system property, the environment, or ~/.kubestead. */
     public static Path dataDir() {
