@@ -9,20 +9,25 @@ import io.vertx.ext.web.RoutingContext;
  */
 public class BodyLimitFilter {
 
+    /** The console's forms: far below the transport's hard cap (quarkus.http.limits.max-body-size). */
+    public static final long MAX_FORM_BYTES = 4L * 1024 * 1024;
+
     @RouteFilter(1000)
     void limit(RoutingContext rc) {
         String length = rc.request().getHeader("Content-Length");
-        if (length != null && rc.normalizedPath().startsWith("/api/")) {
+        if (length != null) {
+            boolean api = rc.normalizedPath().startsWith("/api/");
+            long limit = api ? Documents.MAX_BYTES : MAX_FORM_BYTES;
             long declared;
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 declared = -1;
             }
-            if (declared > Documents.MAX_BYTES) {
+            if (declared > limit) {
                 rc.response().putHeader("Connection", "close");
-                Problems.write(rc, 413, "Payload too large", "Documents are limited to " + Documents.MAX_BYTES
-                        + " bytes; this one has " + declared + ".");
+                Problems.write(rc, 413, "Payload too large", (api ? "Documents" : "Requests") + " are limited to "
+                        + limit + " bytes; this one has " + declared + ".");
                 return;
             }
         }

@@ -106,6 +106,11 @@ public final class Documents {
         return normalize(raw, "", 0, new int[] { 0 });
     }
 
+    /** The same bounds and checks for a document built in memory (from a console form) as for a request body. */
+    public static Object checked(Object document) {
+        return normalize(document, "", 0, new int[] { 0 });
+    }
+
     private static Object readJson(byte[] body) {
         try {
             return JSON.readValue(body, Object.class);
@@ -168,6 +173,9 @@ public final class Documents {
                     throw ApiException.invalid(path, "keys must be plain strings");
                 }
                 String k = String.valueOf(key);
+                if (k.indexOf('\0') >= 0) {
+                    throw ApiException.invalid(path, "keys must not contain the NUL character (U+0000)");
+                }
                 out.put(k, normalize(e.getValue(), Paths.key(path, k), depth + 1, count));
             }
             return out;
@@ -194,6 +202,10 @@ public final class Documents {
         }
         if (value instanceof BigDecimal) {
             return value;
+        }
+        if (value instanceof String text && text.indexOf('\0') >= 0) {
+            // PostgreSQL can store no NUL in text or jsonb: refused here, at its path, instead of failing there
+            throw ApiException.invalid(path, "must not contain the NUL character (U+0000)");
         }
         if (value instanceof String || value instanceof Boolean || value == null) {
             return value;

@@ -18,6 +18,8 @@ public final class Problems {
             case 401 -> "https://kubestead.io/problems/unauthenticated";
             case 403 -> "https://kubestead.io/problems/forbidden";
             case 413 -> "https://kubestead.io/problems/payload-too-large";
+            case 414 -> "https://kubestead.io/problems/uri-too-long";
+            case 431 -> "https://kubestead.io/problems/headers-too-large";
             case 415 -> "https://kubestead.io/problems/unsupported-media-type";
             case 429 -> "https://kubestead.io/problems/too-many-requests";
             default -> status >= 500 ? "https://kubestead.io/problems/server-error" : "about:blank";
@@ -30,12 +32,21 @@ public final class Problems {
 
     /** Answers with problem+json below the REST layer (route filters, the authentication mechanism). */
     public static void write(io.vertx.ext.web.RoutingContext rc, int status, String title, String detail) {
+        write(rc, new Problem(typeFor(status), title, status, detail, null));
+    }
+
+    public static void write(io.vertx.ext.web.RoutingContext rc, Problem p) {
         io.vertx.core.json.JsonObject problem = new io.vertx.core.json.JsonObject()
-                .put("type", typeFor(status))
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail);
-        rc.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem.encode());
+                .put("type", p.type())
+                .put("title", p.title())
+                .put("status", p.status())
+                .put("detail", p.detail());
+        if (p.errors() != null) {
+            io.vertx.core.json.JsonArray errors = new io.vertx.core.json.JsonArray();
+            p.errors().forEach(e -> errors.add(new io.vertx.core.json.JsonObject().put("path", e.path()).put("message", e.message())));
+            problem.put("errors", errors);
+        }
+        rc.response().setStatusCode(p.status()).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem.encode());
     }
 
     public static Response.ResponseBuilder builder(int status, String title, String detail) {

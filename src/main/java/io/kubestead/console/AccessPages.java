@@ -76,7 +76,7 @@ public class AccessPages {
     @Operation(hidden = true)
     public Response createToken(@FormParam("name") String name, @FormParam("expiresIn") String expiresIn) {
         return act(() -> {
-            var created = tokens.create(current.get(), Requests.newToken(document("name", name, "expiresIn", expiresIn)),
+            var created = tokens.create(current.get(), Requests.newToken(io.kubestead.common.Documents.checked(document("name", name, "expiresIn", expiresIn))),
                     current.client());
             return panel(created.token(), null, "Token " + created.details().name() + " created. Copy it now: it is not shown again.");
         });
@@ -100,8 +100,8 @@ public class AccessPages {
     public Response password(@FormParam("current") String currentPassword, @FormParam("password") String password) {
         return act(() -> {
             Caller me = current.get();
-            users.changePassword(me, me.user(), Requests.passwordChange(document("current", currentPassword,
-                    "password", password)), current.client());
+            users.changePassword(me, me.user(), Requests.passwordChange(io.kubestead.common.Documents.checked(
+                    document("current", currentPassword, "password", password))), current.client());
             return panel(null, null, "Password changed; sign in again with the new one.");
         });
     }
@@ -116,7 +116,7 @@ public class AccessPages {
             Map<String, Object> doc = document("name", name, "kind", kind, "password", password);
             doc.put("bindings", parse(bindings).stream().map(b -> b.namespace() == null ? Map.of("role", b.role().name())
                     : Map.of("role", b.role().name(), "namespace", b.namespace())).toList());
-            var u = users.create(current.get(), Requests.newUser(doc), current.client());
+            var u = users.create(current.get(), Requests.newUser(io.kubestead.common.Documents.checked(doc)), current.client());
             return panel(null, null, "User " + u.name() + " created.");
         });
     }

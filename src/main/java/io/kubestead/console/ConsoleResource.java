@@ -200,7 +200,7 @@ public class ConsoleResource {
             @FormParam("reason") String reason) {
         String error = null;
         try {
-            actions.act(id, Action.ofPath(action), caller.get(), reason == null || reason.isBlank() ? null : reason.trim());
+            actions.act(id, Action.ofPath(action), caller.get(), io.kubestead.common.Text.clean("reason", reason, 1000));
         } catch (ApiException e) {
             if (e.status() == 404) {
                 throw e;

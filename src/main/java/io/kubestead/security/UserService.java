@@ -63,7 +63,10 @@ public class UserService {
      * Checks a user name and password (console sign-in and HTTP Basic). Unknown names, service accounts, disabled
      * users and wrong passwords give the same answer after the same work: one bcrypt verification.
      */
-    public SignIn checkPassword(String user, String password, String client, String channel) {
+    public SignIn checkPassword(String given, String password, String client, String channel) {
+        // a name no user can have is never looked up or stored as typed (it may hold anything, NUL included)
+        boolean plausible = given != null && Requests.USER_NAME.matcher(given).matches();
+        String user = plausible ? given : "(not a user name)";
         var refusal = guard.refusal(user, client);
         if (refusal.isPresent()) {
             QuarkusTransaction.requiringNew().run(() -> audit.record("user:" + user, "SignInRefused", user, "refused",
@@ -71,7 +74,7 @@ public class UserService {
             return new SignIn.Refused(refusal.get());
         }
         String hash = QuarkusTransaction.requiringNew().call(() -> {
-            AppUser u = AppUser.findById(user);
+            AppUser u = plausible ? AppUser.findById(user) : null;
             return u == null || u.disabledAt != null || !AppUser.PERSON.equals(u.kind) ? null : u.passwordHash;
         });
         boolean ok = Passwords.verify(password, hash);
