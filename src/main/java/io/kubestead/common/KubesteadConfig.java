@@ -92,6 +92,13 @@ public interface KubesteadConfig {
         Duration failureWindow();
 
         /**
+         * The Pod Security Standard hook Job templates must meet: baseline or restricted. A template may ask for
+         * more with the annotation kubestead.io/pod-security; asking for less (or privileged) is an audited waiver.
+         */
+        @WithDefault("baseline")
+        String podSecurity();
+
+        /**
          * The address users reach Kubestead at (e.g. https://kubestead.example.com): cross-origin checks accept it
          * and links are built from it, never from the request's Host header.
          */
@@ -132,6 +139,17 @@ public interface KubesteadConfig {
         /** The namespace of rollouts whose spec names none. */
         @WithDefault("default")
         String namespace();
+
+        /**
+         * The namespaces rollouts may target and hook Jobs run in; unset, only {@link #namespace()}. An entry ending
+         * in {@code *} is a prefix ({@code team-*}); {@code *} alone allows any namespace but the cluster's own
+         * (kube-system, kube-public, kube-node-lease), which must be named to be allowed.
+         */
+        Optional<java.util.List<String>> allowedNamespaces();
+
+        /** The service accounts a hook Job may run as (its template's serviceAccountName); unset means the default. */
+        @WithDefault("default")
+        java.util.List<String> hookServiceAccounts();
     }
 
     interface Sandbox {

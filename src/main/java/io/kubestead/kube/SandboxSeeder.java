@@ -53,7 +53,8 @@ public class SandboxSeeder {
                 .build()).createOr(r -> r.update());
         if (!templates.exists(TemplateKind.JOB, "db-migration-job")) {
             try (InputStream in = getClass().getResourceAsStream("/examples/db-migration-job.yaml")) {
-                templates.put(TemplateKind.JOB, "db-migration-job", in.readAllBytes(), "application/yaml");
+                templates.put(TemplateKind.JOB, "db-migration-job", in.readAllBytes(), "application/yaml",
+                        io.kubestead.security.Caller.SYSTEM, null);
             } catch (IOException ex) {
                 throw new IllegalStateException(ex);
             }

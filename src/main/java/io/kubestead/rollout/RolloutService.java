@@ -42,6 +42,9 @@ public class RolloutService {
     @Inject
     io.kubestead.kube.ClusterInfo cluster;
 
+    @Inject
+    io.kubestead.kube.NamespacePolicy namespaces;
+
     private final Map<String, RolloutSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Stores a spec; a changed spec makes a new revision, an identical one changes nothing. */
@@ -49,6 +52,7 @@ public class RolloutService {
     public Stored<RolloutView> put(String name, byte[] body, String contentType, Caller caller) {
         Names.requireLabel("name", name);
         RolloutSpec spec = RolloutSpecParser.parse(Documents.read(body, contentType));
+        namespaces.require("target.namespace", namespaceOf(spec));
         caller.require(Permission.CONFIGURE, namespaceOf(spec));
         if (!spec.name().equals(name)) {
             throw ApiException.invalid("name", "is " + Names.quote(spec.name()) + " but the address names "

@@ -32,6 +32,9 @@ public class TemplateResource {
     @Inject
     TemplateService templates;
 
+    @Inject
+    io.kubestead.security.CurrentCaller caller;
+
     @PUT
     @Allow(Permission.ADMINISTER)
     @Path("{name}")
@@ -40,7 +43,7 @@ public class TemplateResource {
     public Response put(@PathParam("kind") String kind, @PathParam("name") String name, byte[] body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         TemplateKind k = TemplateKind.ofCollection(kind);
-        return templates.put(k, name, body, contentType).response("/api/v1/" + k.collection + "/" + name);
+        return templates.put(k, name, body, contentType, caller.get(), caller.client()).response("/api/v1/" + k.collection + "/" + name);
     }
 
     @GET

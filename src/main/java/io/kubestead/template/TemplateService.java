@@ -1,5 +1,7 @@
 package io.kubestead.template;
 
+import io.kubestead.security.Caller;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,11 +27,18 @@ public class TemplateService {
     @Inject
     Clock clock;
 
+    @Inject
+    PodPolicy pods;
+
     @Transactional
-    public Stored<TemplateView> put(TemplateKind kind, String name, byte[] body, String contentType) {
+    public Stored<TemplateView> put(TemplateKind kind, String name, byte[] body, String contentType, Caller caller,
+            String client) {
         Names.requireLabel("name", name);
         Object document = Documents.read(body, contentType);
         Map<String, Object> validated = kind.validate(name, document);
+        if (kind == TemplateKind.JOB) {
+            pods.check(name, validated, caller, client);
+        }
         String source = new String(body, StandardCharsets.UTF_8);
         Instant now = clock.instant();
         Template t = find(kind, name, LockModeType.PESSIMISTIC_WRITE).orElse(null);
