@@ -118,6 +118,11 @@ public class RequestHygiene {
     void failures(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(rc -> {
             Throwable f = rc.failure();
+            if (f instanceof ForbiddenException && rc.user() != null && !rc.response().ended()) {
+                // a signed-in principal refused by a path rule (anonymous ones get the sign-in challenge instead)
+                Problems.write(rc, 403, "Forbidden", "There is nothing here for this principal.");
+                return;
+            }
             if (rc.response().ended() || rc.response().headWritten() || f instanceof AuthenticationFailedException
                     || f instanceof AuthenticationCompletionException || f instanceof AuthenticationRedirectException
                     || f instanceof UnauthorizedException || f instanceof ForbiddenException) {
