@@ -93,6 +93,9 @@ public class AnalysisService implements AnalysisGate {
         } catch (ExprException e) {
             m.phase = ERROR;
             m.message = e.getMessage();
+            if (e instanceof MetricProviders.Failed f && f.sent() != null) {
+                m.query = f.sent();
+            }
         }
         m.persist();
         return m;

@@ -73,7 +73,10 @@ public final class AnalysisSpecParser {
             t.error("successCondition", "a template needs a successCondition, a failureCondition or both");
         }
         Duration interval = Durations.field(t, "interval", false);
-        Integer count = t.integer("count", false, 1, 10_000);
+        if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
+            t.error("interval", "must be at least " + Durations.format(MIN_INTERVAL));
+        }
+        Integer count = t.integer("count", false, 1, MAX_COUNT);
         Duration initialDelay = Durations.field(t, "initialDelay", false, true);
         Integer failureLimit = t.integer("failureLimit", false, 0, 10_000);
         Integer inconclusiveLimit = t.integer("inconclusiveLimit", false, 0, 10_000);
@@ -137,6 +140,9 @@ public final class AnalysisSpecParser {
                 }
                 Map<String, String> headers = n.child("headers").scalarMap();
                 Duration timeout = Durations.field(n, "timeout", false);
+                if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
+                    n.error("timeout", "must be at most " + Durations.format(MAX_TIMEOUT));
+                }
                 n.finish();
                 result = new AnalysisSpec.Web(url, jsonPath, headers, timeout == null ? Duration.ofSeconds(10) : timeout);
             }
@@ -144,6 +150,11 @@ public final class AnalysisSpecParser {
         p.finish();
         return result;
     }
+
+    /** Bounds of what a template may ask: no busy polling, no request that waits for ever, no endless runs. */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_COUNT = 1_000;
 
     private static String url(Node n, String key) {
         String s = n.string(key, true, 2000);
@@ -154,10 +165,13 @@ public final class AnalysisSpecParser {
         try {
             URI u = URI.create(probe);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                n.error(key, Node.quote(s) + " is not an http(s) URL");
+                n.error(key, "is not an http(s) URL");
+            } else if (u.getRawUserInfo() != null) {
+                // never echoed back: the message does not repeat the URL
+                n.error(key, "must not carry credentials (user:password@); send them in a header with valueFrom");
             }
         } catch (IllegalArgumentException e) {
-            n.error(key, Node.quote(s) + " is not an http(s) URL");
+            n.error(key, "is not an http(s) URL");
         }
         return s;
     }

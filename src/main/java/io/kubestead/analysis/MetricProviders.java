@@ -22,7 +22,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class MetricProviders {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Response bodies are read up to this size; a larger one is an error, never buffered whole. */
+    static final int MAX_BODY = 1024 * 1024;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @jakarta.inject.Inject
+    EgressPolicy egress;
+
+    /** A measurement that could not be taken: the message says why in a few words, {@code sent} what was asked. */
+    public static class Failed extends ExprException {
+        private final String sent;
+
+        public Failed(String message, String sent) {
+            super(message);
+            this.sent = sent;
+        }
+
+        public String sent() {
+            return sent;
+        }
+    }
 
     /** A measured value (Double, Boolean, String or a List of them) and the query or URL as sent. */
     public record Reading(Object value, String query) {
@@ -38,13 +58,32 @@ public class MetricProviders {
     private Reading prometheus(AnalysisSpec.Prometheus p, Map<String, String> values) {
         String query = AnalysisSpecParser.substitute(p.query(), values);
         String address = AnalysisSpecParser.substitute(p.address(), values).replaceAll("/+$", "");
-        URI uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        JsonNode body = get(uri, Map.of(), Duration.ofSeconds(10));
-        if (!"success".equals(body.path("status").asText())) {
-            throw new ExprException("Prometheus answered " + body.path("errorType").asText("an error") + ": "
-                    + body.path("error").asText(""));
+        URI uri;
+        try {
+            uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new Failed("the address is not a URL", query);
         }
-        JsonNode data = body.path("data");
+        JsonNode body;
+        try {
+            body = get(uri, Map.of(), Duration.ofSeconds(10), true);
+        } catch (ExprException e) {
+            throw new Failed(e.getMessage(), query);
+        }
+        if (!"success".equals(body.path("status").asText())) {
+            throw new Failed("Prometheus answered " + body.path("errorType").asText("an error") + ": "
+                    + truncate(body.path("error").asText(""), 300), query);
+        }
+        try {
+            return reading(body.path("data"), query);
+        } catch (Failed e) {
+            throw e;
+        } catch (ExprException e) {
+            throw new Failed(e.getMessage(), query);
+        }
+    }
+
+    private static Reading reading(JsonNode data, String query) {
         JsonNode result = data.path("result");
         return switch (data.path("resultType").asText()) {
             case "scalar" -> new Reading(sample(result.path(1)), query);
@@ -55,8 +94,8 @@ public class MetricProviders {
                 }
                 yield new Reading(out, query);
             }
-            default -> throw new ExprException("Prometheus returned a " + data.path("resultType").asText()
-                    + "; the query must give a scalar or an instant vector");
+            default -> throw new Failed("Prometheus returned a " + truncate(data.path("resultType").asText(), 20)
+                    + "; the query must give a scalar or an instant vector", query);
         };
     }
 
@@ -70,7 +109,7 @@ public class MetricProviders {
                 try {
                     yield Double.parseDouble(s);
                 } catch (NumberFormatException e) {
-                    throw new ExprException("Prometheus returned a sample that is not a number: " + s);
+                    throw new ExprException("Prometheus returned a sample that is not a number");
                 }
             }
         };
@@ -80,7 +119,15 @@ public class MetricProviders {
         String url = AnalysisSpecParser.substitute(w.url(), values);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         w.headers().forEach((k, v) -> headers.put(k, AnalysisSpecParser.substitute(v, values)));
-        JsonNode body = get(URI.create(url), headers, w.timeout());
+        String sent = "GET " + url + " " + w.jsonPath();
+        JsonNode body;
+        try {
+            body = get(URI.create(url), headers, w.timeout(), false);
+        } catch (IllegalArgumentException e) {
+            throw new Failed("the URL is not valid", sent);
+        } catch (ExprException e) {
+            throw new Failed(e.getMessage(), sent);
+        }
         JsonNode node = body;
         String path = w.jsonPath().substring(1);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.([A-Za-z0-9_-]+)|\\[(\\d+)]").matcher(path);
@@ -88,12 +135,17 @@ public class MetricProviders {
             node = m.group(1) != null ? node.path(m.group(1)) : node.path(Integer.parseInt(m.group(2)));
         }
         if (node.isMissingNode() || node.isNull()) {
-            throw new ExprException("the response has nothing at " + w.jsonPath());
+            throw new Failed("jsonPath not found", sent);
         }
-        return new Reading(value(node), "GET " + url + " " + w.jsonPath());
+        try {
+            return new Reading(value(node, 0), sent);
+        } catch (ExprException e) {
+            throw new Failed(e.getMessage(), sent);
+        }
     }
 
-    private static Object value(JsonNode node) {
+    /** Numbers, booleans and short lists of them; anything else is an error naming its type, never stored. */
+    private static Object value(JsonNode node, int depth) {
         if (node.isNumber()) {
             return node.doubleValue();
         }
@@ -104,37 +156,81 @@ public class MetricProviders {
             try {
                 return Double.parseDouble(node.textValue());
             } catch (NumberFormatException e) {
-                return node.textValue();
+                throw new ExprException("the value at jsonPath is a string, not a number or boolean");
             }
         }
-        if (node.isArray()) {
+        if (node.isArray() && depth == 0) {
+            if (node.size() > 100) {
+                throw new ExprException("the value at jsonPath is a list of " + node.size() + " items (at most 100)");
+            }
             List<Object> out = new ArrayList<>();
-            node.forEach(n -> out.add(value(n)));
+            node.forEach(n -> out.add(value(n, 1)));
             return out;
         }
-        throw new ExprException("the value at the path is an object, not a number, string, boolean or list");
+        throw new ExprException("the value at jsonPath is " + (node.isArray() ? "a nested list" : "an object")
+                + ", not a number, boolean or list of them");
     }
 
-    private JsonNode get(URI uri, Map<String, String> headers, Duration timeout) {
+    static String truncate(String s, int max) {
+        String clean = s.replaceAll("[\\p{Cntrl}]", " ");
+        return clean.length() <= max ? clean : clean.substring(0, max) + "…";
+    }
+
+    /**
+     * One GET within the egress policy. Errors say what happened in a few words (HTTP 503, not JSON, could not
+     * connect) and never quote the body or the headers; a Prometheus error document is read for its errorType.
+     */
+    private JsonNode get(URI uri, Map<String, String> headers, Duration timeout, boolean prometheus) {
+        egress.check(uri);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET().header("Accept", "application/json");
         headers.forEach(b::header);
         try {
-            HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() / 100 != 2) {
-                throw new ExprException(uri.getHost() + " answered HTTP " + response.statusCode());
+            HttpResponse<java.io.InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (java.io.InputStream in = response.body()) {
+                body = in.readNBytes(MAX_BODY + 1);
             }
-            if (response.body().length > 4 * 1024 * 1024) {
-                throw new ExprException("the response is larger than 4 MiB");
+            if (body.length > MAX_BODY) {
+                throw new ExprException("the response is larger than " + (MAX_BODY / 1024) + " KiB");
             }
-            return JSON.readTree(response.body());
+            int status = response.statusCode();
+            if (status / 100 == 3) {
+                throw new ExprException("HTTP " + status + " (redirects are not followed)");
+            }
+            if (status / 100 != 2) {
+                if (prometheus) {
+                    JsonNode error = readJson(body);
+                    if (error != null && "error".equals(error.path("status").asText())) {
+                        throw new ExprException("Prometheus answered HTTP " + status + ", "
+                                + truncate(error.path("errorType").asText("error"), 40) + ": "
+                                + truncate(error.path("error").asText(""), 300));
+                    }
+                }
+                throw new ExprException("HTTP " + status);
+            }
+            JsonNode json = readJson(body);
+            if (json == null) {
+                throw new ExprException("not JSON");
+            }
+            return json;
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new ExprException("timed out after " + timeout.toSeconds() + " s");
         } catch (IOException e) {
-            throw new ExprException("could not read " + uri.getScheme() + "://" + uri.getAuthority() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            // one message for every way a connection fails: no port scanner out of closed, open and filtered ports
+            throw new ExprException("could not connect to " + uri.getHost());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExprException("interrupted");
         } catch (IllegalArgumentException e) {
-            throw new ExprException("bad request: " + e.getMessage());
+            throw new ExprException("the request is not valid (a header name or value)");
+        }
+    }
+
+    private static JsonNode readJson(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
         }
     }
 }

@@ -24,6 +24,16 @@ public interface KubesteadConfig {
 
     Oidc oidc();
 
+    Analysis analysis();
+
+    interface Analysis {
+        /**
+         * Hosts, addresses and CIDR ranges metric providers may reach. Unset: any address but loopback, link-local
+         * (cloud metadata), unspecified and multicast ones; set: only these (loopback too, when named).
+         */
+        Optional<java.util.List<String>> allowedHosts();
+    }
+
     /**
      * Sign-in through an OpenID Connect provider (enabled with quarkus.oidc.tenant-enabled=true and the provider's
      * quarkus.oidc.auth-server-url, client-id and credentials.secret): how a person's ID token becomes a principal.

@@ -177,4 +177,63 @@ class WebAnalysisTest extends EngineFixture {
         assertThat(((Map<?, ?>) last.get("details")).get("background")).isEqualTo(true);
         assertThat(get(id).getInt("weight")).isZero();
     }
+
+    /** A measurement that cannot be taken says why in a few words and keeps the request as sent; nothing else. */
+    void measuresAnError(String url, String jsonPath, String expected) {
+        String t = unique("egress");
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: %s
+                  provider:
+                    web: {url: "%s", jsonPath: "%s"}
+                  successCondition: result < 0.05
+                  consecutiveErrorLimit: 0
+                """.formatted(t, url, jsonPath)).put("/api/v1/analysis-templates/" + t).then().statusCode(201);
+        String rollout = unique("eg");
+        stable(client, ns, rollout, 2, "img/" + rollout + ":1");
+        rollout(rollout, "  target: {namespace: %s}\n  canarySteps:\n    - setWeight: 50\n    - analysis: {template: %s}\n"
+                .formatted(ns, t));
+        long id = release(rollout, "2.0.0");
+        awaitState(id, "Aborted");
+        JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
+        assertThat(runs.getString("[0].measurements[0].phase")).isEqualTo("Error");
+        assertThat(runs.getString("[0].measurements[0].message")).isEqualTo(expected);
+        assertThat(runs.getString("[0].measurements[0].query")).isEqualTo("GET " + url + " " + jsonPath);
+        assertThat(runs.getString("[0].measurements[0].value")).isNull();
+    }
+
+    @Test
+    void redirectsInternalAddressesAndOddValuesAreErrorsThatRevealNothing() {
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/moved"))
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "http://169.254.169.254/latest/meta-data")));
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/secret"))
+                .willReturn(okJson("{\"data\": {\"errorRate\": \"AKIA-very-secret-key\"}}")));
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/html"))
+                .willReturn(aResponse().withStatus(500).withBody("<html>stack trace with a password=swordfish</html>")));
+        String base = "http://127.0.0.1:" + wiremock.port();
+        measuresAnError(base + "/moved", "$.data.errorRate", "HTTP 302 (redirects are not followed)");
+        measuresAnError(base + "/secret", "$.data.errorRate", "the value at jsonPath is a string, not a number or boolean");
+        measuresAnError(base + "/html", "$.data.errorRate", "HTTP 500");
+        measuresAnError("http://169.254.169.254/latest/meta-data", "$.x",
+                "169.254.169.254 is not in kubestead.analysis.allowed-hosts");
+        // nothing of the answers is served back
+        String all = given().get("/api/v1/releases?size=500").then().extract().asString();
+        assertThat(all).doesNotContain("AKIA").doesNotContain("swordfish");
+    }
+
+    @Test
+    void templatesCannotPollTooOftenWaitTooLongOrCarryCredentials() {
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: greedy
+                  provider:
+                    web: {url: "http://user:hunter2@127.0.0.1/x", jsonPath: "$.a", timeout: 366d}
+                  successCondition: result < 1
+                  interval: 1ms
+                  count: 100000
+                """).put("/api/v1/analysis-templates/greedy").then().statusCode(400)
+                .body("errors.path", org.hamcrest.Matchers.hasItems("analysisTemplate.provider.web.url",
+                        "analysisTemplate.provider.web.timeout", "analysisTemplate.interval", "analysisTemplate.count"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("hunter2")));
+    }
 }

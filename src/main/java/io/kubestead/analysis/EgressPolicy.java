@@ -1,0 +1,154 @@
+package io.kubestead.analysis;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.kubestead.common.KubesteadConfig;
+import io.kubestead.kube.SandboxCluster;
+
+/**
+ * Where metric providers may connect. Loopback, link-local (cloud metadata), unspecified and multicast addresses
+ * are refused unless kubestead.analysis.allowed-hosts names them; when that list is set, only what it names is
+ * reachable. A host is resolved and every address checked before the request; the JVM's address cache then hands
+ * the same addresses to the connection. In sandbox mode Kubestead's own demo metric source is reachable.
+ */
+@ApplicationScoped
+public class EgressPolicy {
+
+    /** Resolves a host name; replaced in tests. */
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    @Inject
+    KubesteadConfig config;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int ownPort;
+
+    /** Refuses (an Error measurement, never a detail of the target) a URL this server may not reach. */
+    public void check(URI uri) {
+        String why = refusal(uri, InetAddress::getAllByName, config.analysis().allowedHosts().orElse(null),
+                SandboxCluster.active() ? ownPort : -1);
+        if (why != null) {
+            throw new ExprException(why);
+        }
+    }
+
+    /** Why the URL may not be reached, or null. {@code sandboxPort}: the port of the sandbox's demo source, or -1. */
+    static String refusal(URI uri, Resolver resolver, List<String> allowed, int sandboxPort) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "only http and https URLs are allowed";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "URLs with credentials are not allowed; use headers with valueFrom";
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            return "the URL has no host";
+        }
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (bare.matches("[0-9.]+") && !bare.matches("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}")) {
+            // 127.1, 2130706433, 0177.0.0.1: read differently by different clients, so never trusted
+            return "the address " + host + " is not in dotted-quad form";
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(bare);
+        } catch (UnknownHostException | RuntimeException e) {
+            return "could not resolve " + host;
+        }
+        if (addresses.length == 0) {
+            return "could not resolve " + host;
+        }
+        boolean sandboxSource = sandboxPort > 0 && uri.getPort() == sandboxPort && uri.getPath() != null
+                && uri.getPath().startsWith("/sandbox/prometheus");
+        for (InetAddress a : addresses) {
+            boolean listed = allowed != null && allowed.stream().anyMatch(entry -> matches(entry.trim(), bare, a));
+            if (allowed != null && !listed && !(sandboxSource && a.isLoopbackAddress())) {
+                return host + " is not in kubestead.analysis.allowed-hosts";
+            }
+            if (allowed == null && special(a) && !(sandboxSource && a.isLoopbackAddress())) {
+                return host + " is a loopback, link-local or otherwise internal address that analysis may not reach";
+            }
+        }
+        return null;
+    }
+
+    /** Loopback, unspecified, link-local (169.254/16 with cloud metadata, fe80::/10), multicast, and their mapped forms. */
+    static boolean special(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            int first = b[0] & 0xff;
+            // 0.0.0.0/8 reaches this host on some systems; 100.100.100.200 is a cloud metadata address
+            return first == 0 || (first == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200);
+        }
+        if (a instanceof Inet6Address) {
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+            if (mapped) {
+                try {
+                    return special(InetAddress.getByAddress(new byte[] { b[12], b[13], b[14], b[15] }));
+                } catch (UnknownHostException e) {
+                    return true;
+                }
+            }
+            // fd00:ec2::254, a cloud metadata address in the unique-local range
+            return (b[0] & 0xff) == 0xfd && (b[1] & 0xff) == 0x00 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2;
+        }
+        return false;
+    }
+
+    /** An allow-list entry: a host name, an address, or an address range in CIDR form. */
+    static boolean matches(String entry, String host, InetAddress address) {
+        if (entry.equalsIgnoreCase(host)) {
+            return true;
+        }
+        int slash = entry.indexOf('/');
+        try {
+            if (slash < 0) {
+                return isLiteral(entry) && InetAddress.getByName(entry).equals(address);
+            }
+            if (!isLiteral(entry.substring(0, slash))) {
+                return false;
+            }
+            InetAddress net = InetAddress.getByName(entry.substring(0, slash));
+            int bits = Integer.parseInt(entry.substring(slash + 1));
+            byte[] n = net.getAddress();
+            byte[] a = address.getAddress();
+            if (n.length != a.length) {
+                return false;
+            }
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >> (i % 8);
+                if ((n[i / 8] & mask) != (a[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    private static boolean isLiteral(String s) {
+        return s.matches("[0-9.]+") || s.contains(":");
+    }
+}
