@@ -16,6 +16,21 @@ public record AnalysisSpec(String name, Map<String, String> args, Provider provi
     public record Prometheus(String address, String query) implements Provider {
     }
 
-    public record Web(String url, String jsonPath, Map<String, String> headers, Duration timeout) implements Provider {
+    public record Web(String url, String jsonPath, Map<String, Header> headers, Duration timeout) implements Provider {
+    }
+
+    /** A header value: literal text (sandbox, or when allowed), or a reference resolved when measuring. */
+    public sealed interface Header {
+    }
+
+    public record Literal(String text) implements Header {
+    }
+
+    /** A key of a Kubernetes Secret in Kubestead's namespace (kubestead.analysis.secrets-namespace). */
+    public record FromSecret(String name, String key) implements Header {
+    }
+
+    /** An environment variable of the server; only names starting with KUBESTEAD_ANALYSIS_. */
+    public record FromEnv(String name) implements Header {
     }
 }

@@ -32,6 +32,9 @@ public final class AnalysisSpecParser {
     public static Map<String, Object> validate(String name, Object document) {
         List<FieldError> errors = new ArrayList<>();
         AnalysisSpec spec = parse(document, errors);
+        if (spec != null) {
+            requireReferencedSecrets(spec, errors);
+        }
         if (spec != null && !spec.name().equals(name)) {
             errors.add(new FieldError("analysisTemplate.name", "is " + Node.quote(spec.name()) + " but the address names "
                     + Node.quote(name) + "; they must agree"));
@@ -138,7 +141,7 @@ public final class AnalysisSpecParser {
                 if (jsonPath != null && !JSON_PATH.matcher(jsonPath).matches()) {
                     n.error("jsonPath", Node.quote(jsonPath) + " is not a path like $.data.errorRate or $.values[0]");
                 }
-                Map<String, String> headers = n.child("headers").scalarMap();
+                Map<String, AnalysisSpec.Header> headers = headers(n.child("headers"));
                 Duration timeout = Durations.field(n, "timeout", false);
                 if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
                     n.error("timeout", "must be at most " + Durations.format(MAX_TIMEOUT));
@@ -155,6 +158,116 @@ public final class AnalysisSpecParser {
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_COUNT = 1_000;
+
+    public static final String ENV_PREFIX = "KUBESTEAD_ANALYSIS_";
+    static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    static final Pattern ENV_NAME = Pattern.compile(ENV_PREFIX + "[A-Z0-9_]{1,100}");
+
+    /** Header values: text, or {valueFrom: {secretKeyRef: {name, key}}}, or {valueFrom: {env: KUBESTEAD_ANALYSIS_…}}. */
+    private static Map<String, AnalysisSpec.Header> headers(Node h) {
+        Map<String, AnalysisSpec.Header> out = new java.util.LinkedHashMap<>();
+        if (h.isNull() || !h.expectMap()) {
+            return out;
+        }
+        for (String name : h.map().keySet()) {
+            Node v = h.child(name);
+            if (!HEADER_NAME.matcher(name).matches()) {
+                v.error("is not a valid header name");
+                continue;
+            }
+            if (v.value() instanceof String || v.value() instanceof Number || v.value() instanceof Boolean) {
+                String text = v.value() instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v.value());
+                if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    v.error("must not contain control characters");
+                } else {
+                    out.put(name, new AnalysisSpec.Literal(text));
+                }
+                continue;
+            }
+            if (!v.expectMap()) {
+                continue;
+            }
+            Node from = v.child("valueFrom");
+            v.finish();
+            if (!from.expectMap()) {
+                continue;
+            }
+            if (from.has("secretKeyRef")) {
+                Node ref = from.child("secretKeyRef");
+                if (ref.expectMap()) {
+                    String secret = ref.dnsLabel("name", true);
+                    String key = ref.string("key", true, 253);
+                    if (key != null && !key.matches("[-._a-zA-Z0-9]+")) {
+                        ref.error("key", "is not a Secret key (letters, digits, '-', '_', '.')");
+                    }
+                    ref.finish();
+                    out.put(name, new AnalysisSpec.FromSecret(secret, key));
+                }
+            } else if (from.has("env")) {
+                String env = from.string("env", true, 120);
+                if (env != null && !ENV_NAME.matcher(env).matches()) {
+                    from.error("env", "must name a variable starting with " + ENV_PREFIX
+                            + " (other variables of the server are not for templates)");
+                }
+                out.put(name, new AnalysisSpec.FromEnv(env));
+            } else {
+                from.error("must have secretKeyRef {name, key} or env");
+            }
+            from.known(List.of("secretKeyRef", "env"));
+            from.finish();
+        }
+        return out;
+    }
+
+    /**
+     * The document as anyone may read it: literal header values shown as ***. Null when there is nothing to hide.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> masked(Map<String, Object> document) {
+        Object t = document.get("analysisTemplate");
+        if (!(t instanceof Map<?, ?> tm) || !(tm.get("provider") instanceof Map<?, ?> pm)
+                || !(pm.get("web") instanceof Map<?, ?> wm) || !(wm.get("headers") instanceof Map<?, ?> hm)) {
+            return null;
+        }
+        Map<String, Object> headers = new java.util.LinkedHashMap<>();
+        boolean hidden = false;
+        for (Map.Entry<?, ?> e : hm.entrySet()) {
+            boolean literal = !(e.getValue() instanceof Map);
+            hidden |= literal;
+            headers.put(String.valueOf(e.getKey()), literal ? "***" : e.getValue());
+        }
+        if (!hidden) {
+            return null;
+        }
+        Map<String, Object> web = new java.util.LinkedHashMap<>((Map<String, Object>) wm);
+        web.put("headers", headers);
+        Map<String, Object> provider = new java.util.LinkedHashMap<>((Map<String, Object>) pm);
+        provider.put("web", web);
+        Map<String, Object> template = new java.util.LinkedHashMap<>((Map<String, Object>) tm);
+        template.put("provider", provider);
+        Map<String, Object> out = new java.util.LinkedHashMap<>(document);
+        out.put("analysisTemplate", template);
+        return out;
+    }
+
+    /** Literal header values are for the sandbox (or when kubestead.analysis.literal-headers allows them). */
+    static void requireReferencedSecrets(AnalysisSpec spec, List<FieldError> errors) {
+        if (!(spec.provider() instanceof AnalysisSpec.Web w)) {
+            return;
+        }
+        boolean allowed = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("kubestead.analysis.literal-headers", Boolean.class)
+                .orElse(io.kubestead.kube.SandboxCluster.active());
+        if (!allowed) {
+            w.headers().forEach((k, v) -> {
+                if (v instanceof AnalysisSpec.Literal) {
+                    errors.add(new FieldError("analysisTemplate.provider.web.headers." + k, "literal header values are "
+                            + "stored in the template; use valueFrom: {secretKeyRef: {name, key}} or valueFrom: {env: "
+                            + ENV_PREFIX + "…} (or set kubestead.analysis.literal-headers=true)"));
+                }
+            });
+        }
+    }
 
     private static String url(Node n, String key) {
         String s = n.string(key, true, 2000);
@@ -184,7 +297,11 @@ public final class AnalysisSpecParser {
             texts.add(new String[] { "provider.prometheus.address", p.address() });
         } else if (provider instanceof AnalysisSpec.Web w) {
             texts.add(new String[] { "provider.web.url", w.url() });
-            w.headers().forEach((k, v) -> texts.add(new String[] { "provider.web.headers." + k, v }));
+            w.headers().forEach((k, v) -> {
+                if (v instanceof AnalysisSpec.Literal l) {
+                    texts.add(new String[] { "provider.web.headers." + k, l.text() });
+                }
+            });
         }
         for (String[] pathText : texts) {
             if (pathText[1] == null) {

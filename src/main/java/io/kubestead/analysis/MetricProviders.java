@@ -30,6 +30,9 @@ public class MetricProviders {
     @jakarta.inject.Inject
     EgressPolicy egress;
 
+    @jakarta.inject.Inject
+    HeaderValues secrets;
+
     /** A measurement that could not be taken: the message says why in a few words, {@code sent} what was asked. */
     public static class Failed extends ExprException {
         private final String sent;
@@ -118,7 +121,7 @@ public class MetricProviders {
     private Reading web(AnalysisSpec.Web w, Map<String, String> values) {
         String url = AnalysisSpecParser.substitute(w.url(), values);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
-        w.headers().forEach((k, v) -> headers.put(k, AnalysisSpecParser.substitute(v, values)));
+        w.headers().forEach((k, v) -> headers.put(k, secrets.value(k, v, values)));
         String sent = "GET " + url + " " + w.jsonPath();
         JsonNode body;
         try {

@@ -32,6 +32,12 @@ public interface KubesteadConfig {
          * (cloud metadata), unspecified and multicast ones; set: only these (loopback too, when named).
          */
         Optional<java.util.List<String>> allowedHosts();
+
+        /** Whether templates may hold literal header values (unset: only on the sandbox cluster). */
+        Optional<Boolean> literalHeaders();
+
+        /** Where valueFrom.secretKeyRef Secrets are read (unset: kubestead.cluster.namespace). */
+        Optional<String> secretsNamespace();
     }
 
     /**

@@ -51,6 +51,10 @@ public class SandboxSeeder {
                 .withNewMetadata().withName(APP).withNamespace(NAMESPACE).endMetadata()
                 .withNewSpec().addToSelector("app", APP).addNewPort().withPort(80).withNewTargetPort(8080).endPort().endSpec()
                 .build()).createOr(r -> r.update());
+        // a credential for analysis templates to reference (valueFrom.secretKeyRef), never to be written into one
+        client.secrets().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("analysis-credentials").withNamespace(NAMESPACE).endMetadata()
+                .addToStringData("token", "sandbox-" + java.util.UUID.randomUUID()).build()).createOr(r -> r.update());
         if (!templates.exists(TemplateKind.JOB, "db-migration-job")) {
             try (InputStream in = getClass().getResourceAsStream("/examples/db-migration-job.yaml")) {
                 templates.put(TemplateKind.JOB, "db-migration-job", in.readAllBytes(), "application/yaml",
@@ -60,6 +64,6 @@ public class SandboxSeeder {
             }
         }
         LOG.infof("Sandbox cluster seeded: namespace %s, Deployment and Service %s (3 replicas), job template "
-                + "db-migration-job", NAMESPACE, APP);
+                + "db-migration-job, Secret analysis-credentials", NAMESPACE, APP);
     }
 }

@@ -7,6 +7,14 @@ public record TemplateView(String name, String kind, Map<String, Object> documen
         Instant updatedAt) {
 
     static TemplateView of(Template t) {
+        if (t.kind == TemplateKind.ANALYSIS) {
+            Map<String, Object> masked = io.kubestead.analysis.AnalysisSpecParser.masked(t.document);
+            if (masked != null) {
+                // the text as sent holds the header values: what is served is the document with them hidden
+                return new TemplateView(t.name, t.kind.dbName, masked, "# header values are not shown\n"
+                        + new org.yaml.snakeyaml.Yaml().dumpAsMap(masked), t.createdAt, t.updatedAt);
+            }
+        }
         return new TemplateView(t.name, t.kind.dbName, t.document, t.source, t.createdAt, t.updatedAt);
     }
 

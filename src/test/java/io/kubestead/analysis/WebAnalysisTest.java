@@ -236,4 +236,60 @@ class WebAnalysisTest extends EngineFixture {
                         "analysisTemplate.provider.web.timeout", "analysisTemplate.interval", "analysisTemplate.count"))
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("hunter2")));
     }
+
+    @Test
+    void aPlantedSecretIsUsedAndNeverServedPagedOrLogged() throws Exception {
+        String planted = "PLANTED-" + java.util.UUID.randomUUID();
+        client.secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("metrics-token").withNamespace("default").endMetadata()
+                .addToData("authorization", java.util.Base64.getEncoder().encodeToString(("Bearer " + planted).getBytes()))
+                .build()).createOr(r -> r.update());
+        String t = unique("secret-gate");
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: %s
+                  provider:
+                    web:
+                      url: http://127.0.0.1:%d/metrics/{{args.service}}?version={{version}}
+                      jsonPath: $.data.errorRate
+                      headers:
+                        Authorization: {valueFrom: {secretKeyRef: {name: metrics-token, key: authorization}}}
+                        X-Literal: also-%s
+                  successCondition: result < 0.05
+                  count: 1
+                """.formatted(t, wiremock.port(), planted)).put("/api/v1/analysis-templates/" + t).then().statusCode(201);
+        errorRate("{\"data\": {\"errorRate\": 0.01}}");
+        rollout(name, "  target: {namespace: %s}\n  canarySteps:\n    - analysis: {template: %s, args: {service: %s}}\n"
+                .formatted(ns, t, name));
+        long id = release(name, "2.0.0");
+        awaitState(id, "Promoted");
+        wiremock.verify(1, getRequestedFor(urlEqualTo("/metrics/" + name + "?version=2.0.0"))
+                .withHeader("Authorization", equalTo("Bearer " + planted)));
+
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        seen.add(given().get("/api/v1/analysis-templates/" + t).then().statusCode(200)
+                .body("document.analysisTemplate.provider.web.headers.X-Literal", org.hamcrest.Matchers.equalTo("***"))
+                .extract().asString());
+        seen.add(given().get("/api/v1/analysis-templates").then().extract().asString());
+        seen.add(given().get("/api/v1/releases/" + id + "/analysis").then().extract().asString());
+        seen.add(given().queryParam("size", 500).get("/api/v1/releases/" + id + "/events").then().extract().asString());
+        seen.add(given().get("/templates/analysis/" + t).then().statusCode(200).extract().asString());
+        seen.add(given().get("/releases/" + id).then().statusCode(200).extract().asString());
+        seen.add(java.nio.file.Files.readString(java.nio.file.Path.of("target/kubestead-test.log")));
+        for (String s : seen) {
+            assertThat(s).doesNotContain(planted);
+        }
+        // a reference to a variable outside the analysis prefix is refused when the template is stored
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: env-grab
+                  provider:
+                    web:
+                      url: http://127.0.0.1:1/x
+                      jsonPath: $.a
+                      headers: {X-Steal: {valueFrom: {env: QUARKUS_DATASOURCE_PASSWORD}}}
+                  successCondition: result < 1
+                """).put("/api/v1/analysis-templates/env-grab").then().statusCode(400)
+                .body("errors[0].path", org.hamcrest.Matchers.equalTo("analysisTemplate.provider.web.headers.X-Steal.valueFrom.env"));
+    }
 }
