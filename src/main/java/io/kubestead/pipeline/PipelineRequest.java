@@ -118,12 +118,25 @@ public record PipelineRequest(String name, String rollout, String database, Sche
         return result;
     }
 
+    /** Schemas of PostgreSQL itself: a pipeline never changes them. */
+    static final java.util.Set<String> SYSTEM_SCHEMAS = java.util.Set.of("pg_catalog", "information_schema", "pg_toast");
+
     private static String identifier(Node n, String key, boolean qualified) {
         String s = n.string(key, true, 127);
         String pattern = qualified ? "([a-z_][a-z0-9_$]*\\.)?[a-z_][a-z0-9_$]*" : "[a-z_][a-z0-9_$]*";
         if (s != null && !s.matches(pattern)) {
             n.error(key, Node.quote(s) + " is not a lowercase SQL identifier" + (qualified ? " (optionally schema.table)" : ""));
             return null;
+        }
+        if (qualified && s != null) {
+            int dot = s.indexOf('.');
+            String schema = dot < 0 ? null : s.substring(0, dot);
+            String table = dot < 0 ? s : s.substring(dot + 1);
+            if ((schema != null && (SYSTEM_SCHEMAS.contains(schema) || schema.startsWith("pg_")))
+                    || (schema == null && table.startsWith("pg_"))) {
+                n.error(key, Node.quote(s) + " is a table of PostgreSQL itself; pipelines change application tables only");
+                return null;
+            }
         }
         return s;
     }

@@ -70,6 +70,10 @@ public class PipelineService implements ReleasePreparation {
     @Transactional
     public PipelineView create(PipelineRequest req, Caller caller) {
         caller.require(Permission.CONFIGURE, rollouts.namespaceOf(req.rollout()));
+        if (req.change() instanceof SchemaChange.Custom) {
+            // custom SQL runs as written: for admins of the whole installation, not of one namespace
+            caller.require(Permission.ADMINISTER, null);
+        }
         if (Pipeline.findById(req.name()) != null) {
             throw ApiException.conflict("There is already a pipeline named " + Names.quote(req.name()) + ".");
         }

@@ -62,6 +62,44 @@ public class TargetDatabases {
         });
     }
 
+    /** What an operator needs to know of a target: reachable, which server, how big, and whether it is too powerful. */
+    public record Status(String name, boolean reachable, String version, Long sizeBytes, Boolean superuser, String role,
+            String error) {
+    }
+
+    /** Looks at every target (outside any transaction of Kubestead's own). */
+    public java.util.List<Status> statuses() {
+        return names().stream().map(this::status).toList();
+    }
+
+    public Status status(String name) {
+        try (Connection c = open(name); var s = c.createStatement();
+                var rs = s.executeQuery("select current_setting('server_version'), pg_database_size(current_database()), "
+                        + "r.rolsuper, current_user from pg_roles r where r.rolname = current_user")) {
+            rs.next();
+            Status st = new Status(name, true, rs.getString(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4), null);
+            c.rollback();
+            return st;
+        } catch (SQLException e) {
+            // the state only: a driver message can carry the URL, the user or a password hint
+            return new Status(name, false, null, null, null, null, "unreachable (SQLSTATE "
+                    + (e.getSQLState() == null ? "unknown" : e.getSQLState()) + ")");
+        }
+    }
+
+    void warnAboutSuperusers(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
+        // on a worker, so that a slow target does not hold up the start
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (Status s : statuses()) {
+                if (Boolean.TRUE.equals(s.superuser())) {
+                    org.jboss.logging.Logger.getLogger(TargetDatabases.class).warnf("Target database %s connects as "
+                            + "superuser %s: give Kubestead a role that owns the tables it changes instead (README, "
+                            + "Pipelines: least privilege)", s.name(), s.role());
+                }
+            }
+        });
+    }
+
     public Connection open(String name) throws SQLException {
         Config.Target t = added.containsKey(name) ? added.get(name) : config.all().get(name);
         if (t == null) {

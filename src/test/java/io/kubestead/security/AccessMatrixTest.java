@@ -215,6 +215,7 @@ class AccessMatrixTest extends ApiTest {
                     Permission.ADMINISTER, false));
         }
         rows.add(row("GET", "/api/v1/pipelines", Map.of(), null, Permission.READ, false));
+        rows.add(row("GET", "/api/v1/databases", Map.of(), null, Permission.READ, false));
         rows.add(row("GET", "/api/v1/pipelines/{name}", Map.of("name", pipeline), null, Permission.READ, false));
         rows.add(row("POST", "/api/v1/pipelines", Map.of(), pipelineBody(pipeline, pipelineRollout, db),
                 Permission.CONFIGURE, true));
