@@ -29,7 +29,9 @@ public class AnalysisResource {
     ReleaseService releases;
 
     @GET
-    public List<AnalysisService.RunView> runs(@PathParam("id") String id) {
-        return analysis.runs(releases.require(id).id);
+    public io.kubestead.common.Page<AnalysisService.RunView> runs(@PathParam("id") String id,
+            @jakarta.ws.rs.QueryParam("page") String page, @jakarta.ws.rs.QueryParam("size") String size) {
+        var request = io.kubestead.common.PageRequest.of(page, size);
+        return analysis.runs(releases.require(id).id, request);
     }
 }

@@ -207,11 +207,22 @@ public class AnalysisService implements AnalysisGate {
     }
 
     /** Runs of a release with their measurements, oldest first. */
+    /** A page of a release's analysis runs (oldest first), each with its measurements. */
+    public io.kubestead.common.Page<RunView> runs(long releaseId, io.kubestead.common.PageRequest page) {
+        var query = AnalysisRun.<AnalysisRun>find("releaseId", Sort.by("id"), releaseId);
+        long total = query.count();
+        List<RunView> items = query.page(page.page(), page.size()).list().stream().map(AnalysisService::view).toList();
+        return new io.kubestead.common.Page<>(items, page.page(), page.size(), total);
+    }
+
+    private static RunView view(AnalysisRun r) {
+        return new RunView(r.id, r.attempt, r.kind, r.step, r.template, r.status, r.message, r.startedAt,
+                r.finishedAt, AnalysisMeasurement.<AnalysisMeasurement>list("runId", Sort.by("id"), r.id).stream()
+                        .map(m -> new MeasurementView(m.phase, m.value, m.message, m.query, m.at)).toList());
+    }
+
     public List<RunView> runs(long releaseId) {
-        return AnalysisRun.<AnalysisRun>list("releaseId", Sort.by("id"), releaseId).stream()
-                .map(r -> new RunView(r.id, r.attempt, r.kind, r.step, r.template, r.status, r.message, r.startedAt,
-                        r.finishedAt, AnalysisMeasurement.<AnalysisMeasurement>list("runId", Sort.by("id"), r.id).stream()
-                                .map(m -> new MeasurementView(m.phase, m.value, m.message, m.query, m.at)).toList()))
+        return AnalysisRun.<AnalysisRun>list("releaseId", Sort.by("id"), releaseId).stream().map(AnalysisService::view)
                 .toList();
     }
 

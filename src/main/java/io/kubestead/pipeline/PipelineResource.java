@@ -44,8 +44,9 @@ public class PipelineResource {
 
     @GET
     @Allow(Permission.READ)
-    public List<PipelineView> list() {
-        return pipelines.list();
+    public io.kubestead.common.Page<PipelineView> list(@jakarta.ws.rs.QueryParam("page") String page,
+            @jakarta.ws.rs.QueryParam("size") String size) {
+        return pipelines.list(io.kubestead.common.PageRequest.of(page, size));
     }
 
     @GET

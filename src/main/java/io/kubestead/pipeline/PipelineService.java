@@ -159,8 +159,11 @@ public class PipelineService implements ReleasePreparation {
         return view(require(name));
     }
 
-    public List<PipelineView> list() {
-        return Pipeline.<Pipeline>listAll(Sort.by("createdAt").descending()).stream().map(this::view).toList();
+    public io.kubestead.common.Page<PipelineView> list(io.kubestead.common.PageRequest page) {
+        var query = Pipeline.<Pipeline>findAll(Sort.by("createdAt").descending().and("name"));
+        long total = query.count();
+        return new io.kubestead.common.Page<>(query.page(page.page(), page.size()).list().stream().map(this::view).toList(),
+                page.page(), page.size(), total);
     }
 
     private String namespaceOf(Pipeline p) {

@@ -74,8 +74,9 @@ public class RolloutResource {
     @GET
     @Allow(Permission.READ)
     @Path("{name}/revisions")
-    public List<RolloutView.RevisionSummary> revisions(@PathParam("name") String name) {
-        return rollouts.revisions(name);
+    public Page<RolloutView.RevisionSummary> revisions(@PathParam("name") String name, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        return rollouts.revisions(name, PageRequest.of(page, size));
     }
 
     @GET

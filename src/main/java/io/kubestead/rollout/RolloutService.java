@@ -99,6 +99,14 @@ public class RolloutService {
                 .toList(), page.page(), page.size(), query.count());
     }
 
+    public Page<RolloutView.RevisionSummary> revisions(String name, PageRequest page) {
+        require(name);
+        var query = RolloutRevision.<RolloutRevision>find("rolloutName", Sort.by("revision").descending(), name);
+        long total = query.count();
+        return new Page<>(query.page(page.page(), page.size()).list().stream()
+                .map(r -> new RolloutView.RevisionSummary(r.revision, r.createdAt)).toList(), page.page(), page.size(), total);
+    }
+
     public List<RolloutView.RevisionSummary> revisions(String name) {
         require(name);
         return RolloutRevision.<RolloutRevision>find("rolloutName", Sort.by("revision").descending(), name).stream()

@@ -91,10 +91,10 @@ class PrometheusAnalysisTest extends EngineFixture {
         long id = release(rolloutWithGate(), "2.0.0");
         awaitState(id, "Promoted");
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().statusCode(200).extract().jsonPath();
-        assertThat(runs.getString("[0].status")).isEqualTo("Successful");
-        assertThat(runs.getList("[0].measurements.phase")).containsExactly("Successful", "Successful", "Successful");
-        assertThat(runs.getDouble("[0].measurements[0].value[0]")).isLessThan(0.01);
-        assertThat(runs.getString("[0].measurements[0].query")).contains("service=\"" + SERVICE + "\"");
+        assertThat(runs.getString("items[0].status")).isEqualTo("Successful");
+        assertThat(runs.getList("items[0].measurements.phase")).containsExactly("Successful", "Successful", "Successful");
+        assertThat(runs.getDouble("items[0].measurements[0].value[0]")).isLessThan(0.01);
+        assertThat(runs.getString("items[0].measurements[0].query")).contains("service=\"" + SERVICE + "\"");
     }
 
     @Test
@@ -109,10 +109,10 @@ class PrometheusAnalysisTest extends EngineFixture {
         assertThat((String) aborted.get("reason")).contains("canary-error-rate").contains("met failureCondition 'result >= 0.01'")
                 .containsPattern("value 0\\.(19|2)");
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().statusCode(200).extract().jsonPath();
-        assertThat(runs.getString("[0].status")).isEqualTo("Failed");
-        List<String> phases = runs.getList("[0].measurements.phase");
+        assertThat(runs.getString("items[0].status")).isEqualTo("Failed");
+        List<String> phases = runs.getList("items[0].measurements.phase");
         assertThat(phases).last().isEqualTo("Failed");
-        assertThat(runs.getString("[0].measurements[-1].message")).contains("met failureCondition");
+        assertThat(runs.getString("items[0].measurements[-1].message")).contains("met failureCondition");
         assertThat(get(id).getInt("weight")).isZero();
         var canary = client.apps().deployments().inNamespace(namespaceOf(name)).withName(KubeNames.canary(name)).get();
         assertThat(canary.getSpec().getReplicas()).isZero();

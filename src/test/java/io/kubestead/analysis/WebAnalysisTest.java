@@ -97,8 +97,8 @@ class WebAnalysisTest extends EngineFixture {
         wiremock.verify(2, getRequestedFor(urlEqualTo("/metrics/" + name + "?version=2.0.0"))
                 .withHeader("Authorization", equalTo("Bearer s3cret")));
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
-        assertThat(runs.getList("[0].measurements.value", Float.class)).containsExactly(0.01f, 0.01f);
-        assertThat(runs.getString("[0].measurements[0].query")).contains("GET http://127.0.0.1").contains("$.data.errorRate");
+        assertThat(runs.getList("items[0].measurements.value", Float.class)).containsExactly(0.01f, 0.01f);
+        assertThat(runs.getString("items[0].measurements[0].query")).contains("GET http://127.0.0.1").contains("$.data.errorRate");
     }
 
     @Test
@@ -110,7 +110,7 @@ class WebAnalysisTest extends EngineFixture {
         long id = release(name, "2.0.0");
         awaitState(id, "Aborted");
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
-        assertThat(runs.getList("[0].measurements.phase")).containsExactly("Failed", "Failed");
+        assertThat(runs.getList("items[0].measurements.phase")).containsExactly("Failed", "Failed");
         assertThat(events(id).get(events(id).size() - 1).get("reason").toString()).contains("web-gate-limit")
                 .contains("value 0.5 met failureCondition 'result >= 0.05'").contains("failureLimit 1");
     }
@@ -124,8 +124,8 @@ class WebAnalysisTest extends EngineFixture {
         long id = release(name, "2.0.0");
         awaitState(id, "Aborted");
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
-        assertThat(runs.getList("[0].measurements.phase")).containsExactly("Error", "Error");
-        assertThat(runs.getString("[0].measurements[0].message")).contains("HTTP 503");
+        assertThat(runs.getList("items[0].measurements.phase")).containsExactly("Error", "Error");
+        assertThat(runs.getString("items[0].measurements[0].message")).contains("HTTP 503");
         assertThat(events(id).get(events(id).size() - 1).get("reason").toString()).contains("could not be taken");
     }
 
@@ -168,7 +168,7 @@ class WebAnalysisTest extends EngineFixture {
         long id = release(name, "2.0.0");
         awaitState(id, "Paused");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given()
-                .get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath().getList("[0].measurements").size() >= 2);
+                .get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath().getList("items[0].measurements").size() >= 2);
         assertThat(state(id)).isEqualTo("Paused");
         errorRate("{\"data\": {\"errorRate\": 0.3}}");
         awaitState(id, "Aborted");
@@ -196,10 +196,10 @@ class WebAnalysisTest extends EngineFixture {
         long id = release(rollout, "2.0.0");
         awaitState(id, "Aborted");
         JsonPath runs = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath();
-        assertThat(runs.getString("[0].measurements[0].phase")).isEqualTo("Error");
-        assertThat(runs.getString("[0].measurements[0].message")).isEqualTo(expected);
-        assertThat(runs.getString("[0].measurements[0].query")).isEqualTo("GET " + url + " " + jsonPath);
-        assertThat(runs.getString("[0].measurements[0].value")).isNull();
+        assertThat(runs.getString("items[0].measurements[0].phase")).isEqualTo("Error");
+        assertThat(runs.getString("items[0].measurements[0].message")).isEqualTo(expected);
+        assertThat(runs.getString("items[0].measurements[0].query")).isEqualTo("GET " + url + " " + jsonPath);
+        assertThat(runs.getString("items[0].measurements[0].value")).isNull();
     }
 
     @Test

@@ -73,7 +73,7 @@ class AnalysisAbortBench extends EngineFixture {
                 String canary = KubeNames.canary(name);
                 await().atMost(Duration.ofSeconds(10)).until(() -> zeroSeen.seen(canary));
                 String measuredAt = given().get("/api/v1/releases/" + id + "/analysis").then().extract().jsonPath()
-                        .getString("[0].measurements[-1].at");
+                        .getString("items[0].measurements[-1].at");
                 toZero.add((double) (zeroSeen.epochMillis(canary) - java.time.Instant.parse(measuredAt).toEpochMilli()));
             }
         } finally {

@@ -36,7 +36,8 @@ class RolloutApiTest extends ApiTest {
                 .body("spec.preDeployHooks[0].failureAction", equalTo("abort"));
         given().contentType(YAML).body(spec(name)).put("/api/v1/rollouts/" + name)
                 .then().statusCode(200).body("revision", equalTo(1));
-        given().get("/api/v1/rollouts/" + name + "/revisions").then().statusCode(200).body("", hasSize(1));
+        given().get("/api/v1/rollouts/" + name + "/revisions").then().statusCode(200).body("items", hasSize(1))
+                .body("total", equalTo(1));
     }
 
     @Test
@@ -46,7 +47,11 @@ class RolloutApiTest extends ApiTest {
         given().contentType(YAML).body(spec(name).replace("setWeight: 5", "setWeight: 10"))
                 .put("/api/v1/rollouts/" + name).then().statusCode(200).body("revision", equalTo(2));
         given().get("/api/v1/rollouts/" + name + "/revisions").then().statusCode(200)
-                .body("revision", equalTo(java.util.List.of(2, 1)));
+                .body("items.revision", equalTo(java.util.List.of(2, 1)));
+        given().queryParam("size", 1).queryParam("page", 1).get("/api/v1/rollouts/" + name + "/revisions").then()
+                .statusCode(200).body("items.revision", equalTo(java.util.List.of(1))).body("total", equalTo(2));
+        given().queryParam("page", "abc").get("/api/v1/rollouts/" + name + "/revisions").then().statusCode(400)
+                .body("errors[0].path", equalTo("page"));
         given().get("/api/v1/rollouts/" + name + "/revisions/1").then().statusCode(200)
                 .body("spec.rollout.canarySteps[0].setWeight", equalTo(5));
         given().get("/api/v1/rollouts/" + name + "/revisions/2").then().statusCode(200)
