@@ -85,10 +85,11 @@ public record PipelineRequest(String name, String rollout, String database, Sche
                 String table = identifier(r, "table", true);
                 String column = identifier(r, "column", false);
                 String newType = r.string("newType", true, 200);
-                if (newType != null && !newType.matches("[A-Za-z_][A-Za-z0-9_ ]*(\\(\\s*\\d+(\\s*,\\s*\\d+)?\\s*\\))?(\\[])?")) {
-                    r.error("newType", Node.quote(newType) + " is not a type name like bigint, numeric(12,2) or text[]");
-                }
+                // both are written into generated SQL (using inside a trigger's dollar-quoted body): one type name,
+                // one expression, nothing that could end either
+                fragment(r, "newType", newType, SqlFragments::requireTypeName);
                 String using = r.string("using", true, 2000);
+                fragment(r, "using", using, SqlFragments::requireExpression);
                 String newColumn = r.has("newColumn") ? identifier(r, "newColumn", false) : column == null ? null : column + "_new";
                 r.finish();
                 result = new SchemaChange.ChangeColumnType(table, column, newType, using, newColumn);
@@ -108,6 +109,8 @@ public record PipelineRequest(String name, String rollout, String database, Sche
                 } else if (b.expectMap()) {
                     set = b.string("set", true, 10_000);
                     where = b.string("where", true, 10_000);
+                    fragment(b, "set", set, SqlFragments::requireAssignments);
+                    fragment(b, "where", where, SqlFragments::requireCondition);
                     b.finish();
                 }
                 r.finish();
@@ -116,6 +119,18 @@ public record PipelineRequest(String name, String rollout, String database, Sche
         }
         c.finish();
         return result;
+    }
+
+    /** Checks a SQL fragment, reporting its refusal at the fragment's own path among the other errors. */
+    private static void fragment(Node n, String key, String sql, java.util.function.BiConsumer<String, String> check) {
+        if (sql == null) {
+            return;
+        }
+        try {
+            check.accept(io.kubestead.common.Paths.key(n.path(), key), sql);
+        } catch (io.kubestead.common.ApiException e) {
+            n.errors().addAll(e.errors());
+        }
     }
 
     /** Schemas of PostgreSQL itself: a pipeline never changes them. */

@@ -82,4 +82,31 @@ class PipelineSafetyTest extends ApiTest {
                 .body("find { it.name == 'configured-db' }.error", containsString("unreachable"))
                 .body(not(containsString("nobody"))).body(not(containsString("127.0.0.1:1")));
     }
+
+    @Test
+    void sqlFragmentsCannotBreakOutOfTheRecipe() {
+        String[][] attempts = {
+                { "using", "amount::numeric $kubestead$; drop table users; --" },
+                { "using", "1; copy users to program 'id'" },
+                { "using", "(select rolpassword from pg_authid limit 1)" },
+                { "using", "pg_read_file('/etc/passwd')" },
+                { "newType", "numeric; drop table users" },
+        };
+        for (String[] a : attempts) {
+            String change = "{\"changeColumnType\": {\"table\": \"users\", \"column\": \"amount\", "
+                    + "\"newType\": \"" + (a[0].equals("newType") ? a[1] : "numeric(12,2)") + "\", \"using\": \""
+                    + (a[0].equals("using") ? a[1].replace("'", "'") : "amount::numeric") + "\"}}";
+            given().contentType("application/json").body(pipeline(change)).post("/api/v1/pipelines").then()
+                    .statusCode(400).body("errors.path", hasItem("change.changeColumnType." + a[0]));
+        }
+        String custom = "{\"custom\": {\"table\": \"users\", \"expandSql\": \"select 1\", \"contractSql\": \"select 1\", "
+                + "\"backfill\": {\"set\": \"n = 1 where true; delete from users\", \"where\": \"n is null) or (true\"}}}";
+        given().contentType("application/json").body(pipeline(custom)).post("/api/v1/pipelines").then().statusCode(400)
+                .body("errors.path", hasItem("change.custom.backfill.set"))
+                .body("errors.path", hasItem("change.custom.backfill.where"));
+        // the ordinary conversion passes
+        given().contentType("application/json").body(pipeline("{\"changeColumnType\": {\"table\": \"users\", "
+                + "\"column\": \"amount\", \"newType\": \"numeric(12,2)\", \"using\": \"nullif(trim(amount), '')::numeric\"}}"))
+                .post("/api/v1/pipelines").then().statusCode(201);
+    }
 }
