@@ -76,10 +76,10 @@ public final class AnalysisSpecParser {
             t.error("successCondition", "a template needs a successCondition, a failureCondition or both");
         }
         Duration interval = Durations.field(t, "interval", false);
-        if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
-            t.error("interval", "must be at least " + Durations.format(MIN_INTERVAL));
+        if (interval != null && interval.compareTo(minInterval()) < 0) {
+            t.error("interval", "must be at least " + Durations.format(minInterval()) + " (kubestead.analysis.min-interval)");
         }
-        Integer count = t.integer("count", false, 1, MAX_COUNT);
+        Integer count = t.integer("count", false, 1, maxCount());
         Duration initialDelay = Durations.field(t, "initialDelay", false, true);
         Integer failureLimit = t.integer("failureLimit", false, 0, 10_000);
         Integer inconclusiveLimit = t.integer("inconclusiveLimit", false, 0, 10_000);
@@ -143,8 +143,8 @@ public final class AnalysisSpecParser {
                 }
                 Map<String, AnalysisSpec.Header> headers = headers(n.child("headers"));
                 Duration timeout = Durations.field(n, "timeout", false);
-                if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
-                    n.error("timeout", "must be at most " + Durations.format(MAX_TIMEOUT));
+                if (timeout != null && timeout.compareTo(maxTimeout()) > 0) {
+                    n.error("timeout", "must be at most " + Durations.format(maxTimeout()) + " (kubestead.analysis.max-timeout)");
                 }
                 n.finish();
                 result = new AnalysisSpec.Web(url, jsonPath, headers, timeout == null ? Duration.ofSeconds(10) : timeout);
@@ -155,9 +155,22 @@ public final class AnalysisSpecParser {
     }
 
     /** Bounds of what a template may ask: no busy polling, no request that waits for ever, no endless runs. */
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
-    static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
-    static final int MAX_COUNT = 1_000;
+    static Duration minInterval() {
+        return setting("kubestead.analysis.min-interval", Duration.class, Duration.ofSeconds(1));
+    }
+
+    static Duration maxTimeout() {
+        return setting("kubestead.analysis.max-timeout", Duration.class, Duration.ofSeconds(30));
+    }
+
+    static int maxCount() {
+        return setting("kubestead.analysis.max-count", Integer.class, 1_000);
+    }
+
+    /** A setting read where the parser runs (stored templates are checked against it when stored). */
+    private static <T> T setting(String name, Class<T> type, T dflt) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(name, type).orElse(dflt);
+    }
 
     public static final String ENV_PREFIX = "KUBESTEAD_ANALYSIS_";
     static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");

@@ -38,6 +38,18 @@ public interface KubesteadConfig {
 
         /** Where valueFrom.secretKeyRef Secrets are read (unset: kubestead.cluster.namespace). */
         Optional<String> secretsNamespace();
+
+        /** The shortest interval a template may ask for. */
+        @WithDefault("1s")
+        Duration minInterval();
+
+        /** The longest timeout of a web provider. */
+        @WithDefault("30s")
+        Duration maxTimeout();
+
+        /** The most measurements a template may ask for. */
+        @WithDefault("1000")
+        int maxCount();
     }
 
     /**
