@@ -72,6 +72,12 @@ public class Reconciler {
     TemplateService templates;
 
     @Inject
+    io.kubestead.template.PodPolicy pods;
+
+    @Inject
+    io.kubestead.kube.NamespacePolicy namespaces;
+
+    @Inject
     HookJobs hooks;
 
     @Inject
@@ -259,6 +265,16 @@ public class Reconciler {
             if (manifest == null) {
                 fail("hook " + Names.quote(hook.name()) + ": job template " + Names.quote(hook.jobTemplate())
                         + " does not exist");
+                return;
+            }
+            // checked again here: a template stored before the policy (or a rollout moved since) must not run
+            boolean notCreatedYet = r.stepData == null || !jobName.equals(r.stepData.get("job"));
+            String refused = notCreatedYet ? pods.refusal(manifest) : null;
+            if (refused == null && notCreatedYet && !namespaces.allowed(target.namespace())) {
+                refused = "namespace " + Names.quote(target.namespace()) + " is not one Kubestead may act in";
+            }
+            if (refused != null) {
+                fail("hook " + Names.quote(hook.name()) + ": " + refused);
                 return;
             }
             Map<String, String> labels = Map.of(KubeNames.LABEL_ROLLOUT, r.rolloutName,

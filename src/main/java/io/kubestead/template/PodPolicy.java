@@ -33,8 +33,11 @@ public class PodPolicy {
     @Inject
     AuditLog audit;
 
-    /** Checks a validated Job template; a 400 naming every offending field, or an audited waiver. */
-    public void check(String name, Map<String, Object> job, Caller caller, String client) {
+    /** What the policy says of a Job: the refused fields, or the violations a waiver lets through. */
+    record Outcome(List<FieldError> errors, String asked, PodSecurity.Level configured, List<FieldError> waived) {
+    }
+
+    Outcome evaluate(Map<String, Object> job) {
         List<FieldError> errors = new ArrayList<>();
         serviceAccount(job, errors);
         PodSecurity.Level configured = level(config.security().podSecurity(), "kubestead.security.pod-security");
@@ -54,16 +57,36 @@ public class PodPolicy {
         if (!waiver) {
             errors.addAll(violations);
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
+        return new Outcome(errors, asked, configured, waiver ? violations : List.of());
+    }
+
+    /** Checks a validated Job template; a 400 naming every offending field, or an audited waiver. */
+    public void check(String name, Map<String, Object> job, Caller caller, String client) {
+        Outcome o = evaluate(job);
+        if (!o.errors().isEmpty()) {
+            throw ApiException.invalid(o.errors());
         }
-        if (waiver && !violations.isEmpty()) {
+        if (!o.waived().isEmpty()) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("template", name);
-            d.put("asked", asked);
-            d.put("standard", PodSecurity.describe(configured));
-            d.put("violations", violations.stream().map(FieldError::toString).toList());
+            d.put("asked", o.asked());
+            d.put("standard", PodSecurity.describe(o.configured()));
+            d.put("violations", o.waived().stream().map(FieldError::toString).toList());
             audit.record(caller.actor(), "PodSecurityWaived", "job-template/" + name, "ok", client, d);
+        }
+    }
+
+    /**
+     * Why a stored template may not run now (it was stored before the policy, or the policy changed), or null.
+     * The engine asks before it creates a hook Job.
+     */
+    public String refusal(Map<String, Object> job) {
+        try {
+            Outcome o = evaluate(job);
+            return o.errors().isEmpty() ? null : "the job template does not meet the pod policy: "
+                    + String.join("; ", o.errors().stream().map(FieldError::toString).toList());
+        } catch (ApiException e) {
+            return "the job template does not meet the pod policy: " + e.getMessage();
         }
     }
 

@@ -468,4 +468,31 @@ class ReleaseEngineTest extends EngineFixture {
 
     @Inject
     io.kubestead.kube.SandboxSimulator simulator;
+
+    @Test
+    void aHookTemplateStoredBeforeThePodPolicyDoesNotRun() throws Exception {
+        String template = unique("old-privileged");
+        // stored directly, as by a version without the policy
+        try (var c = java.sql.DriverManager.getConnection(io.kubestead.testing.PostgresResource.jdbcUrl(), "postgres", null);
+                var st = c.prepareStatement("insert into template (kind, name, document, source, created_at, updated_at) "
+                        + "values ('job', ?, ?::jsonb, 'old', now(), now())")) {
+            st.setString(1, template);
+            st.setString(2, "{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\", \"spec\": {\"template\": {\"spec\": "
+                    + "{\"hostPID\": true, \"restartPolicy\": \"Never\", \"containers\": [{\"name\": \"m\", \"image\": \"busybox\"}]}}}}");
+            st.executeUpdate();
+        }
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - name: migrate
+                      jobTemplate: %s
+                  canarySteps:
+                    - setWeight: 10
+                """.formatted(ns, template));
+        long id = release(name, "1.0.0");
+        awaitState(id, "Failed");
+        assertThat(hookJobs(client, ns, id)).isEmpty();
+        Map<String, Object> last = events(id).get(events(id).size() - 1);
+        assertThat((String) last.get("reason")).contains("pod policy").contains("spec.template.spec.hostPID");
+    }
 }
