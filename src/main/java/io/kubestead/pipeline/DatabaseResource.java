@@ -25,7 +25,11 @@ public class DatabaseResource {
     @GET
     @Allow(Permission.READ)
     @Operation(summary = "The configured target databases: reachable, server version, size, and whether Kubestead connects as a superuser")
-    public List<TargetDatabases.Status> list() {
-        return databases.statuses();
+    public io.kubestead.common.Page<TargetDatabases.Status> list(@jakarta.ws.rs.QueryParam("page") String page,
+            @jakarta.ws.rs.QueryParam("size") String size) {
+        var request = io.kubestead.common.PageRequest.of(page, size);
+        // only the targets of the page are contacted
+        var names = io.kubestead.common.Page.of(List.copyOf(databases.names()), request);
+        return names.map(databases::status);
     }
 }

@@ -60,8 +60,8 @@ public class AccessResource {
     @Path("users")
     @Allow(Permission.ADMINISTER)
     @Operation(summary = "Users and service accounts with their role bindings")
-    public List<UserService.UserView> users() {
-        return users.list();
+    public Page<UserService.UserView> users(@QueryParam("page") String page, @QueryParam("size") String size) {
+        return Page.of(users.list(), PageRequest.of(page, size));
     }
 
     @POST
@@ -125,8 +125,9 @@ public class AccessResource {
     @Path("tokens")
     @Allow(Permission.SIGNED_IN)
     @Operation(summary = "Your tokens, or a user's (?user=, admins)")
-    public List<TokenService.TokenView> tokens(@QueryParam("user") String user) {
-        return tokens.list(current.get(), user);
+    public Page<TokenService.TokenView> tokens(@QueryParam("user") String user, @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        return Page.of(tokens.list(current.get(), user), PageRequest.of(page, size));
     }
 
     @DELETE

@@ -74,12 +74,12 @@ class PipelineSafetyTest extends ApiTest {
 
     @Test
     void targetsAreListedWithWhoKubesteadIsThere() {
-        given().get("/api/v1/databases").then().statusCode(200)
-                .body("find { it.name == '" + db + "' }.reachable", equalTo(true))
-                .body("find { it.name == '" + db + "' }.superuser", equalTo(true))
-                .body("find { it.name == '" + db + "' }.version", containsString("17"))
-                .body("find { it.name == 'configured-db' }.reachable", equalTo(false))
-                .body("find { it.name == 'configured-db' }.error", containsString("unreachable"))
+        given().queryParam("size", 500).get("/api/v1/databases").then().statusCode(200)
+                .body("items.find { it.name == '" + db + "' }.reachable", equalTo(true))
+                .body("items.find { it.name == '" + db + "' }.superuser", equalTo(true))
+                .body("items.find { it.name == '" + db + "' }.version", containsString("17"))
+                .body("items.find { it.name == 'configured-db' }.reachable", equalTo(false))
+                .body("items.find { it.name == 'configured-db' }.error", containsString("unreachable"))
                 .body(not(containsString("nobody"))).body(not(containsString("127.0.0.1:1")));
     }
 

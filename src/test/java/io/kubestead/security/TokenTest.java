@@ -50,8 +50,8 @@ class TokenTest extends ApiTest {
                 .body("via", equalTo("token"));
         // listed without its secret, with when it was last used
         given().auth().preemptive().basic(pat, PASSWORD).get("/api/v1/tokens").then().statusCode(200)
-                .body("[0].prefix", equalTo(token.substring(0, 10) + "…")).body("[0]", not(hasKey("token")))
-                .body("[0].lastUsedAt", notNullValue()).body(not(containsString(token.substring(10))));
+                .body("items[0].prefix", equalTo(token.substring(0, 10) + "…")).body("items[0]", not(hasKey("token")))
+                .body("items[0].lastUsedAt", notNullValue()).body(not(containsString(token.substring(10))));
         // a token cannot mint tokens
         as(token).contentType("application/json").body("{\"name\": \"again\"}").post("/api/v1/tokens").then()
                 .statusCode(403).contentType("application/problem+json");
