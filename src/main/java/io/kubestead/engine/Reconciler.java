@@ -160,7 +160,6 @@ public class Reconciler {
     /** A move failed for a reason outside the release (the API server unreachable, say): try again later. */
     private void recordError(long id, String engineId, RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        LOG.warnf("Release %d: move failed, will retry: %s", id, message);
         QuarkusTransaction.requiringNew().run(() -> {
             Release r = em.find(Release.class, id);
             if (r == null) {
@@ -169,16 +168,26 @@ public class Reconciler {
             r.errorCount++;
             boolean newMessage = !message.equals(r.lastError);
             r.lastError = message.length() > 2000 ? message.substring(0, 2000) : message;
-            long backoff = Math.min(30_000, 250L << Math.min(r.errorCount, 7));
             if (r.requestedAction == null) {
-                r.dueAt = clock.instant().plusMillis(backoff);
+                r.dueAt = clock.instant().plusMillis(Math.min(30_000, 250L << Math.min(r.errorCount, 7)));
             } else {
-                r.dueAt = FIRST.plusMillis(r.errorCount);
+                // an abort that fails (the API server down) is retried soon, but never in a tight loop
+                r.dueAt = clock.instant().plusMillis(abortBackoffMillis(r.errorCount, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
             }
             if (newMessage) {
+                // logged and recorded once per change of the error, not once per attempt
+                LOG.warnf("Release %d: %s failed, will retry: %s", id, r.requestedAction == null ? "move" : "abort", message);
                 history.note(r, "EngineError", Actors.SYSTEM, "retrying: " + r.lastError, Map.of("engine", engineId));
+            } else {
+                LOG.debugf("Release %d: still failing (%d): %s", id, r.errorCount, message);
             }
         });
+    }
+
+    /** Exponential from 50 ms, capped at 5 s, with jitter (half to all of it) so that replicas do not retry in step. */
+    static long abortBackoffMillis(int errors, double random) {
+        long full = Math.min(5_000, 50L << Math.min(Math.max(errors, 1) - 1, 10));
+        return Math.max(1, (long) (full * (0.5 + 0.5 * random)));
     }
 
     /** One move of one release, inside its transaction. */

@@ -11,6 +11,12 @@ public record ReleaseView(long id, String rollout, int revision, String version,
         String lastError, String pipeline, String pipelinePhase, Instant stepStartedAt, Instant nextActionAt,
         Instant createdAt, Instant updatedAt, Instant finishedAt) {
 
+    /** "abort pending: <error>" while an abort keeps failing, so that nobody mistakes it for done. */
+    @com.fasterxml.jackson.annotation.JsonProperty("abortPending")
+    public String abortPending() {
+        return "abort".equals(pendingAction) && lastError != null ? "abort pending: " + lastError : null;
+    }
+
     static ReleaseView of(Release r, int steps) {
         Instant next = r.dueAt == null || r.dueAt.getEpochSecond() < 1_000_000 ? null : r.dueAt;
         return new ReleaseView(r.id, r.rolloutName, r.revision, r.version, r.image, r.state, r.currentStep, steps,

@@ -495,4 +495,21 @@ class ReleaseEngineTest extends EngineFixture {
         Map<String, Object> last = events(id).get(events(id).size() - 1);
         assertThat((String) last.get("reason")).contains("pod policy").contains("spec.template.spec.hostPID");
     }
+
+    @Test
+    void abortRetriesBackOffExponentiallyWithJitterUpToACap() {
+        assertThat(Reconciler.abortBackoffMillis(1, 1.0)).isEqualTo(50);
+        assertThat(Reconciler.abortBackoffMillis(2, 1.0)).isEqualTo(100);
+        assertThat(Reconciler.abortBackoffMillis(5, 1.0)).isEqualTo(800);
+        assertThat(Reconciler.abortBackoffMillis(30, 1.0)).isEqualTo(5_000);
+        assertThat(Reconciler.abortBackoffMillis(30, 0.0)).isEqualTo(2_500);
+        assertThat(Reconciler.abortBackoffMillis(3, 0.5)).isEqualTo(150);
+        // and the release says so while it lasts
+        io.kubestead.rollout.ReleaseView pending = new io.kubestead.rollout.ReleaseView(1, "r", 1, "v", "i",
+                io.kubestead.rollout.ReleaseState.Paused, 0, 1, "step", null, 30, 1, "abort", "etcd unavailable", null, null,
+                null, null, null, null, null);
+        assertThat(pending.abortPending()).isEqualTo("abort pending: etcd unavailable");
+        assertThat(given().get("/api/v1/releases?size=1").then().statusCode(200).extract().asString())
+                .doesNotContain("abortPending");
+    }
 }
