@@ -448,6 +448,9 @@ class ReleaseEngineTest extends EngineFixture {
             first.start();
             long id = release(name, "11.0.0");
             await().atMost(Duration.ofSeconds(30)).until(() -> eventTypes(id).contains("HookStarted"));
+            // the simulated Job must have started before the clock moves past its 10 minutes, or it starts after
+            await().atMost(Duration.ofSeconds(30)).until(() -> hookJobs(client, ns, id).stream()
+                    .anyMatch(j -> j.getStatus() != null && j.getStatus().getStartTime() != null));
             first.stop();
             second.start();
             MutableClock.INSTANCE.advance(Duration.ofMinutes(11));
