@@ -77,6 +77,13 @@ public final class WorkLoop {
         return running;
     }
 
+    /** How often the loop has been woken (the engine's own changes, the cluster, other replicas). */
+    public long wakeups() {
+        synchronized (signal) {
+            return wakeups;
+        }
+    }
+
     public void wake() {
         synchronized (signal) {
             wakeups++;

@@ -69,6 +69,11 @@ public class Engine {
         wake();
     }
 
+    public long wakeups() {
+        WorkLoop r = runner;
+        return r == null ? 0 : r.wakeups();
+    }
+
     public void wake() {
         WorkLoop r = runner;
         if (r != null) {
