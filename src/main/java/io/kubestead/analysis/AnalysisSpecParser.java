@@ -190,7 +190,7 @@ public final class AnalysisSpecParser {
             }
             if (v.value() instanceof String || v.value() instanceof Number || v.value() instanceof Boolean) {
                 String text = v.value() instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v.value());
-                if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                if (io.kubestead.common.Text.hasControl(text)) {
                     v.error("must not contain control characters");
                 } else {
                     out.put(name, new AnalysisSpec.Literal(text));

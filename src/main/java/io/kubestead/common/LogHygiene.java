@@ -22,7 +22,7 @@ public final class LogHygiene implements Filter {
     @Override
     public boolean isLoggable(LogRecord record) {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-        if (message != null && (SECRET.matcher(message).find() || hasControl(message))) {
+        if (message != null && (SECRET.matcher(message).find() || Text.hasControl(message.replace('\t', ' ')))) {
             String clean = escapeControls(redact(message));
             if (record instanceof ExtLogRecord ext) {
                 ext.setMessage(clean, ExtLogRecord.FormatStyle.NO_FORMAT);
@@ -36,10 +36,6 @@ public final class LogHygiene implements Filter {
 
     public static String redact(String text) {
         return SECRET.matcher(text).replaceAll("[redacted]");
-    }
-
-    static boolean hasControl(String s) {
-        return s.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f);
     }
 
     static String escapeControls(String s) {

@@ -45,7 +45,7 @@ public class RequestHygiene {
             for (String pair : uri.substring(q + 1).split("&")) {
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
-                String label = name == null || name.isEmpty() || hasControl(name) ? "query" : name;
+                String label = name == null || name.isEmpty() || Text.hasControl(name) ? "query" : name;
                 check(label, eq < 0 ? pair : pair.substring(0, eq), true, errors);
                 if (eq >= 0) {
                     check(label, pair.substring(eq + 1), true, errors);
@@ -53,7 +53,7 @@ public class RequestHygiene {
             }
         }
         for (Map.Entry<String, String> h : rc.request().headers()) {
-            if (hasControl(h.getValue().replace('\t', ' '))) {
+            if (Text.hasControl(h.getValue().replace('\t', ' '))) {
                 errors.add(new FieldError("header " + h.getKey(), "must not contain control characters"));
             }
         }
@@ -68,19 +68,9 @@ public class RequestHygiene {
         String decoded = decode(raw, plusIsSpace);
         if (decoded == null) {
             errors.add(new FieldError(label, "has a malformed percent-escape or is not UTF-8"));
-        } else if (hasControl(decoded)) {
+        } else if (Text.hasControl(decoded)) {
             errors.add(new FieldError(label, "must not contain control characters (such as NUL, CR or LF)"));
         }
-    }
-
-    static boolean hasControl(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Strict percent-decoding as UTF-8; null when an escape is malformed or the bytes are not UTF-8. */

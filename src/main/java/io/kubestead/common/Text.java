@@ -6,6 +6,17 @@ public final class Text {
     private Text() {
     }
 
+    /** Whether the text holds any control character (C0, NUL included, or DEL). */
+    public static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The text trimmed, null when blank; a 400 at {@code path} when too long or holding control characters. */
     public static String clean(String path, String value, int max) {
         if (value == null || value.isBlank()) {

@@ -52,7 +52,7 @@ public class FederatedSignIn {
         if (name == null || name.isBlank()) {
             name = jwt.getSubject();
         }
-        if (name == null || name.isBlank() || name.length() > 200 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (name == null || name.isBlank() || name.length() > 200 || io.kubestead.common.Text.hasControl(name)) {
             throw new ApiException(403, "Forbidden", "The provider's ID token names nobody usable.", null);
         }
         List<Binding> bindings = bindings(groups(jwt.getClaim(config.oidc().groupsClaim())), config.oidc().roles());

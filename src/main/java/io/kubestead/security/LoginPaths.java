@@ -18,7 +18,7 @@ public final class LoginPaths {
     public static String safeNext(String next) {
         if (next == null || next.length() > 2000 || !next.startsWith("/") || next.startsWith("//")
                 || next.startsWith("/\\") || next.startsWith("/login") || next.startsWith("/events")
-                || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+                || next.indexOf('\\') >= 0 || io.kubestead.common.Text.hasControl(next)) {
             return "/";
         }
         return next;

@@ -52,7 +52,7 @@ public final class Passwords {
         if (password == null || password.length() < MIN_LENGTH || password.length() > MAX_LENGTH) {
             throw ApiException.invalid(path, "must be " + MIN_LENGTH + " to " + MAX_LENGTH + " characters long");
         }
-        if (password.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (io.kubestead.common.Text.hasControl(password)) {
             throw ApiException.invalid(path, "must not contain control characters");
         }
     }
