@@ -61,6 +61,11 @@ public class ApiException extends RuntimeException {
         return errors;
     }
 
+    /** The detail followed by every field error, for a page that shows the refusal inline. */
+    public String summary() {
+        return getMessage() + (errors.isEmpty() ? "" : " " + String.join("; ", errors.stream().map(FieldError::toString).toList()));
+    }
+
     public Problem toProblem() {
         return new Problem(Problems.typeFor(status), title, status, getMessage(), errors.isEmpty() ? null : errors);
     }

@@ -1,6 +1,5 @@
 package io.kubestead.console;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.kubestead.common.ApiException;
-import io.kubestead.common.FieldError;
 import io.kubestead.kube.ClusterInfo;
 import io.kubestead.security.Binding;
 import io.kubestead.security.Caller;
@@ -149,9 +147,7 @@ public class AccessPages {
         try {
             p = change.get();
         } catch (ApiException e) {
-            String detail = e.getMessage() + (e.errors().isEmpty() ? "" : " "
-                    + String.join("; ", e.errors().stream().map(FieldError::toString).toList()));
-            p = panel(null, detail, null);
+            p = panel(null, e.summary(), null);
         }
         return ConsoleResource.html(Templates.access$panel(p));
     }
@@ -165,17 +161,7 @@ public class AccessPages {
 
     /** "operator@payments, viewer" as bindings; errors name the item. */
     static List<Binding> parse(String text) {
-        List<Binding> out = new ArrayList<>();
-        if (blank(text)) {
-            return out;
-        }
-        String[] parts = text.split("[,\\s]+");
-        for (int i = 0; i < parts.length; i++) {
-            if (!parts[i].isBlank()) {
-                out.add(Binding.parse("bindings[" + i + "]", parts[i].trim()));
-            }
-        }
-        return out;
+        return Binding.parseList(text, i -> "bindings[" + i + "]");
     }
 
     private static boolean blank(String s) {

@@ -104,8 +104,7 @@ public class ConsoleResource {
             if (e.status() == 404) {
                 throw e;
             }
-            error = e.getMessage() + (e.errors().isEmpty() ? "" : " " + e.errors().stream()
-                    .map(io.kubestead.common.FieldError::toString).collect(java.util.stream.Collectors.joining("; ")));
+            error = e.summary();
         }
         return html(Templates.pipeline$lanes(pipelines.get(name), error));
     }

@@ -48,12 +48,23 @@ public record Binding(Role role, String namespace) {
 
     /** Parses "operator@payments,viewer" (the stored form). */
     public static List<Binding> parseList(String stored) {
+        return parseList(stored, i -> "bindings");
+    }
+
+    /**
+     * Parses a list separated by commas and/or spaces ("operator@payments, viewer": the stored form, the console's
+     * field, an OIDC role mapping); {@code pathOf} names the path of the i-th item in an error.
+     */
+    public static List<Binding> parseList(String text, java.util.function.IntFunction<String> pathOf) {
         List<Binding> out = new ArrayList<>();
-        if (stored == null || stored.isBlank()) {
+        if (text == null || text.isBlank()) {
             return out;
         }
-        for (String part : stored.split(",")) {
-            out.add(parse("bindings", part.trim()));
+        String[] parts = text.split("[,\\s]+");
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].isBlank()) {
+                out.add(parse(pathOf.apply(i), parts[i].trim()));
+            }
         }
         return out;
     }

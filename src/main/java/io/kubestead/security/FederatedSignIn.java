@@ -65,11 +65,7 @@ public class FederatedSignIn {
         Set<Binding> out = new LinkedHashSet<>();
         for (Map.Entry<String, String> e : mapping.entrySet()) {
             if (e.getKey().equals("*") || groups.contains(e.getKey())) {
-                for (String b : e.getValue().split("[,\\s]+")) {
-                    if (!b.isBlank()) {
-                        out.add(Binding.parse("kubestead.oidc.roles." + e.getKey(), b.trim()));
-                    }
-                }
+                out.addAll(Binding.parseList(e.getValue(), i -> "kubestead.oidc.roles." + e.getKey()));
             }
         }
         return out.stream().sorted(Binding.ORDER).toList();
