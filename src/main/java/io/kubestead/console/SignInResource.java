@@ -138,8 +138,8 @@ public class SignInResource {
                 || config.security().publicUrl().map(u -> u.startsWith("https:")).orElse(false);
     }
 
-    private static Response page(int status, String next, String message, String username) {
-        boolean sso = io.quarkus.arc.Arc.container().instance(io.kubestead.security.FederatedSignIn.class).get().enabled();
+    private Response page(int status, String next, String message, String username) {
+        boolean sso = federated.enabled();
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .entity(Templates.login(next, message, username, sso).render()).build();
     }

@@ -20,7 +20,6 @@ import io.kubestead.common.KubesteadConfig;
 import io.kubestead.common.Names;
 import io.kubestead.common.Timestamps;
 import io.kubestead.kube.ClusterException;
-import io.kubestead.kube.ClusterInfo;
 import io.kubestead.kube.GatewayApiRouter;
 import io.kubestead.kube.HookJobs;
 import io.kubestead.kube.KubeNames;
@@ -94,9 +93,6 @@ public class Reconciler {
 
     @Inject
     ReleasePreparation preparation;
-
-    @Inject
-    ClusterInfo cluster;
 
     @Inject
     KubesteadConfig config;

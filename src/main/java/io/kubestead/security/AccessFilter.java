@@ -76,14 +76,13 @@ public class AccessFilter {
         String uri = request.getUriInfo().getRequestUri().getRawPath()
                 + (request.getUriInfo().getRequestUri().getRawQuery() == null ? ""
                         : "?" + request.getUriInfo().getRequestUri().getRawQuery());
-        String login = LoginPaths.loginFor(uri) + (ended ? (LoginPaths.loginFor(uri).contains("?") ? "&" : "?")
-                + "expired=1" : "");
+        String login = LoginPaths.loginFor(uri, ended);
         if (rc != null && Authentication.wantsPage(rc)) {
             return Response.status(Response.Status.SEE_OTHER).header("Location", login).build();
         }
         Response.ResponseBuilder b = Problems.builder(401, "Unauthorized", ended
                 ? "The console session has ended; sign in again."
-                : "Sign in first: send Authorization: Bearer <token>.")
+                : Authentication.SIGN_IN_FIRST)
                 .header("WWW-Authenticate", "Bearer realm=\"kubestead\"");
         if (request.getHeaderString("HX-Request") != null) {
             // htmx follows this to the sign-in page instead of swapping an error into the page

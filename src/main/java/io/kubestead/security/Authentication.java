@@ -42,6 +42,7 @@ public class Authentication implements HttpAuthenticationMechanism {
     public static final String CALLER = "kubestead.caller";
     static final String SESSION_ENDED = "kubestead.session-ended";
     static final String RETRY_AFTER = "kubestead.retry-after";
+    static final String SIGN_IN_FIRST = "Sign in first: send Authorization: Bearer <token>.";
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext rc, IdentityProviderManager identities) {
@@ -111,7 +112,7 @@ public class Authentication implements HttpAuthenticationMechanism {
                 rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"kubestead\"");
                 Problems.write(rc, 401, "Unauthorized", rc.request().getHeader("Authorization") != null
                         ? "The credentials were not accepted (unknown, expired or revoked token, or a wrong user name or password)."
-                        : "Sign in first: send Authorization: Bearer <token>.");
+                        : SIGN_IN_FIRST);
             }
         }
         return Uni.createFrom().item(Boolean.TRUE);
@@ -139,6 +140,18 @@ public class Authentication implements HttpAuthenticationMechanism {
         }
         return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(caller.actor())).addRoles(roles)
                 .addAttribute(CALLER, caller).build();
+    }
+
+    /** A principal looked up in the database (on a worker thread); none found is a failed authentication. */
+    static Uni<SecurityIdentity> lookUp(AuthenticationRequestContext context, java.util.function.Supplier<Caller> lookup,
+            String failure) {
+        return context.runBlocking(() -> {
+            Caller caller = lookup.get();
+            if (caller == null) {
+                throw new AuthenticationFailedException(failure);
+            }
+            return identity(caller);
+        });
     }
 
     static String client(AuthenticationRequest request) {
@@ -180,13 +193,7 @@ public class Authentication implements HttpAuthenticationMechanism {
             if (known != null) {
                 return Uni.createFrom().item(identity(known));
             }
-            return context.runBlocking(() -> {
-                Caller caller = tokens.authenticate(request.secret);
-                if (caller == null) {
-                    throw new AuthenticationFailedException("token not accepted");
-                }
-                return identity(caller);
-            });
+            return lookUp(context, () -> tokens.authenticate(request.secret), "token not accepted");
         }
     }
 
@@ -202,13 +209,7 @@ public class Authentication implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(SessionRequest request, AuthenticationRequestContext context) {
-            return context.runBlocking(() -> {
-                Caller caller = sessions.authenticate(request.secret);
-                if (caller == null) {
-                    throw new AuthenticationFailedException("session ended");
-                }
-                return identity(caller);
-            });
+            return lookUp(context, () -> sessions.authenticate(request.secret), "session ended");
         }
     }
 

@@ -22,7 +22,7 @@ public class CurrentCaller {
     public Caller get() {
         Caller c = orNull();
         if (c == null) {
-            throw new ApiException(401, "Unauthorized", "Sign in first: send Authorization: Bearer <token>.", null);
+            throw new ApiException(401, "Unauthorized", Authentication.SIGN_IN_FIRST, null);
         }
         return c;
     }

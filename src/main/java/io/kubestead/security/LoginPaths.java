@@ -10,8 +10,15 @@ public final class LoginPaths {
     }
 
     public static String loginFor(String uri) {
+        return loginFor(uri, false);
+    }
+
+    /** The sign-in page that returns to {@code uri}; {@code expired} makes it say that the session has ended. */
+    public static String loginFor(String uri, boolean expired) {
         String next = safeNext(uri);
-        return "/login" + ("/".equals(next) ? "" : "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        String query = ("/".equals(next) ? "" : "next=" + URLEncoder.encode(next, StandardCharsets.UTF_8))
+                + (expired ? ("/".equals(next) ? "" : "&") + "expired=1" : "");
+        return "/login" + (query.isEmpty() ? "" : "?" + query);
     }
 
     /** A path on this server ("/releases/7"), or "/" for anything else (absolute, protocol-relative, odd). */

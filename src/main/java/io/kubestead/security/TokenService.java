@@ -145,39 +145,45 @@ public class TokenService {
      * request stays on its I/O thread); null when it must be looked up with {@link #authenticate(String)}.
      */
     public Caller cached(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
+        if (!plausible(secret)) {
             return null;
         }
         Cached c = cache.get(Secrets.sha256(secret));
         Instant now = clock.instant();
-        if (c == null || c.loadedAt.plus(config.security().tokenCacheTtl()).isBefore(now)
-                || (c.expiresAt != null && !c.expiresAt.isAfter(now))) {
-            return null;
-        }
-        return c.caller;
+        return fresh(c, now) ? usable(c, now) : null;
     }
 
     /** The principal a bearer secret stands for, or null when it stands for nothing usable now. */
     public Caller authenticate(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
+        if (!plausible(secret)) {
             return null;
         }
         String hash = Secrets.sha256(secret);
         Instant now = clock.instant();
         Cached c = cache.get(hash);
-        if (c == null || c.loadedAt.plus(config.security().tokenCacheTtl()).isBefore(now)) {
-            final Instant at = now;
-            c = QuarkusTransaction.requiringNew().call(() -> load(hash, at));
+        if (!fresh(c, now)) {
+            c = QuarkusTransaction.requiringNew().call(() -> load(hash, now));
             if (c == null) {
                 cache.remove(hash);
                 return null;
             }
             cache.put(hash, c);
         }
-        if (c.expiresAt != null && !c.expiresAt.isAfter(now)) {
-            return null;
-        }
-        return c.caller;
+        return usable(c, now);
+    }
+
+    private static boolean plausible(String secret) {
+        return secret != null && secret.startsWith(PREFIX) && secret.length() <= 100;
+    }
+
+    /** Looked up within the cache's time to live. */
+    private boolean fresh(Cached c, Instant now) {
+        return c != null && !c.loadedAt.plus(config.security().tokenCacheTtl()).isBefore(now);
+    }
+
+    /** The principal, unless the token has expired since it was looked up. */
+    private static Caller usable(Cached c, Instant now) {
+        return c.expiresAt != null && !c.expiresAt.isAfter(now) ? null : c.caller;
     }
 
     private Cached load(String hash, Instant now) {
