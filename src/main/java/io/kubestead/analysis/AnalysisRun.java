@@ -45,4 +45,51 @@ public class AnalysisRun extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public Instant finishedAt;
+
+    /** Running counts of the measurements taken (kept or folded into hourly summaries). */
+    @Column(nullable = false)
+    public int measurements;
+
+    @Column(nullable = false)
+    public int failed;
+
+    @Column(nullable = false)
+    public int inconclusive;
+
+    @Column(nullable = false)
+    public int errors;
+
+    @Column(name = "errors_in_row", nullable = false)
+    public int errorsInRow;
+
+    @Column(name = "last_at")
+    public Instant lastAt;
+
+    /** Counts one more measurement of this phase. */
+    void count(String phase, Instant at) {
+        measurements++;
+        lastAt = at;
+        switch (phase) {
+            case AnalysisService.FAILED -> failed++;
+            case AnalysisService.INCONCLUSIVE -> inconclusive++;
+            case AnalysisService.ERROR -> errors++;
+            default -> {
+                // successful: counted in measurements only
+            }
+        }
+        errorsInRow = AnalysisService.ERROR.equals(phase) ? errorsInRow + 1 : 0;
+    }
+
+    /** Copies what an evaluation changed from a working copy. */
+    void takeProgressOf(AnalysisRun w) {
+        status = w.status;
+        message = w.message;
+        finishedAt = w.finishedAt;
+        measurements = w.measurements;
+        failed = w.failed;
+        inconclusive = w.inconclusive;
+        errors = w.errors;
+        errorsInRow = w.errorsInRow;
+        lastAt = w.lastAt;
+    }
 }

@@ -38,8 +38,14 @@ public class AnalysisService implements AnalysisGate {
     @Inject
     Clock clock;
 
+    @Inject
+    io.kubestead.common.KubesteadConfig config;
+
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     @Override
-    public Verdict evaluate(Request request) {
+    public Verdict evaluate(Request request, java.util.function.Consumer<Runnable> atCommit) {
         String name = request.analysis().template();
         Map<String, Object> document = templates.document(TemplateKind.ANALYSIS, name).orElse(null);
         if (document == null) {
@@ -48,38 +54,95 @@ public class AnalysisService implements AnalysisGate {
         AnalysisSpec spec = AnalysisSpecParser.parse(document);
         Instant now = clock.instant();
         String kind = request.background() ? "background" : "step";
-        AnalysisRun run = AnalysisRun.<AnalysisRun>find("releaseId = ?1 and attempt = ?2 and kind = ?3 and step = ?4",
+        AnalysisRun stored = AnalysisRun.<AnalysisRun>find("releaseId = ?1 and attempt = ?2 and kind = ?3 and step = ?4",
                 request.releaseId(), request.attempt(), kind, request.step()).firstResult();
-        if (run == null) {
-            run = new AnalysisRun();
-            run.releaseId = request.releaseId();
-            run.attempt = request.attempt();
-            run.kind = kind;
-            run.step = request.step();
-            run.template = name;
-            run.status = RUNNING;
-            run.startedAt = now;
-            run.persist();
-        }
+        AnalysisRun run = stored == null ? newRun(request, kind, name, now) : copy(stored);
         if (!RUNNING.equals(run.status)) {
             // a finished background run has had its say; a finished step run says it again
             return request.background() ? new Passed(Map.of()) : verdictOf(run, Map.of());
         }
-        List<AnalysisMeasurement> taken = AnalysisMeasurement.list("runId", Sort.by("id"), run.id);
-        Instant next = taken.isEmpty() ? run.startedAt.plus(spec.initialDelay())
-                : taken.get(taken.size() - 1).at.plus(spec.interval());
+        Instant next = run.lastAt == null ? run.startedAt.plus(spec.initialDelay()) : run.lastAt.plus(spec.interval());
         if (now.isBefore(next)) {
+            if (stored == null) {
+                atCommit.accept(() -> keep(run, null));
+            }
             return new Running(next);
         }
         AnalysisMeasurement m = measure(run, spec, request, now);
-        taken = new java.util.ArrayList<>(taken);
-        taken.add(m);
-        return tally(run, spec, taken, request.background(), now);
+        run.count(m.phase, now);
+        Verdict verdict = tally(run, spec, m, request.background(), now);
+        atCommit.accept(() -> keep(run, m));
+        return verdict;
+    }
+
+    private static AnalysisRun newRun(Request request, String kind, String template, Instant now) {
+        AnalysisRun run = new AnalysisRun();
+        run.releaseId = request.releaseId();
+        run.attempt = request.attempt();
+        run.kind = kind;
+        run.step = request.step();
+        run.template = template;
+        run.status = RUNNING;
+        run.startedAt = now;
+        return run;
+    }
+
+    private static AnalysisRun copy(AnalysisRun stored) {
+        AnalysisRun w = newRun(new Request(stored.releaseId, stored.attempt, stored.step, false, null, null, null, null,
+                null), stored.kind, stored.template, stored.startedAt);
+        w.id = stored.id;
+        w.takeProgressOf(stored);
+        return w;
+    }
+
+    /** In the move's transaction: the run's new counts and status, and the measurement (older ones summarised). */
+    private void keep(AnalysisRun run, AnalysisMeasurement m) {
+        AnalysisRun managed = run.id == null ? null : AnalysisRun.findById(run.id);
+        if (managed == null) {
+            managed = newRun(new Request(run.releaseId, run.attempt, run.step, false, null, null, null, null, null),
+                    run.kind, run.template, run.startedAt);
+            managed.persist();
+        }
+        managed.takeProgressOf(run);
+        if (m == null) {
+            return;
+        }
+        m.runId = managed.id;
+        m.persist();
+        int keep = config.analysis().keepMeasurements();
+        // folded in batches, so that a long analysis pays for it once every 50 measurements
+        if (managed.measurements > keep && managed.measurements % 50 == 0) {
+            em.flush();
+            fold(managed.id, keep);
+        }
+    }
+
+    /** Folds a run's measurements older than its newest {@code keep} into one summary row per hour. */
+    void fold(long runId, int keep) {
+        em.createNativeQuery("""
+                with old as (
+                    delete from analysis_measurement where run_id = ?1 and id <= (
+                        select id from analysis_measurement where run_id = ?1 order by id desc offset ?2 limit 1)
+                    returning at, phase, case jsonb_typeof(value)
+                        when 'number' then (value #>> '{}')::float8
+                        when 'array' then case when jsonb_typeof(value -> 0) = 'number' then (value ->> 0)::float8 end
+                        end as v)
+                insert into analysis_summary as s (run_id, hour, measurements, failed, inconclusive, errors, min_value,
+                                                   max_value, sum_value, numeric)
+                select ?1, date_trunc('hour', at), count(*), count(*) filter (where phase = 'Failed'),
+                       count(*) filter (where phase = 'Inconclusive'), count(*) filter (where phase = 'Error'),
+                       min(v), max(v), sum(v), count(v)
+                from old group by 2
+                on conflict (run_id, hour) do update set
+                    measurements = s.measurements + excluded.measurements, failed = s.failed + excluded.failed,
+                    inconclusive = s.inconclusive + excluded.inconclusive, errors = s.errors + excluded.errors,
+                    min_value = least(s.min_value, excluded.min_value), max_value = greatest(s.max_value, excluded.max_value),
+                    sum_value = coalesce(s.sum_value, 0) + coalesce(excluded.sum_value, 0), numeric = s.numeric + excluded.numeric
+                """).setParameter(1, runId).setParameter(2, keep).executeUpdate();
     }
 
     private AnalysisMeasurement measure(AnalysisRun run, AnalysisSpec spec, Request request, Instant now) {
         AnalysisMeasurement m = new AnalysisMeasurement();
-        m.runId = run.id;
         m.at = now;
         m.query = spec.provider() instanceof AnalysisSpec.Prometheus p ? p.query() : ((AnalysisSpec.Web) spec.provider()).url();
         try {
@@ -97,7 +160,6 @@ public class AnalysisService implements AnalysisGate {
                 m.query = f.sent();
             }
         }
-        m.persist();
         return m;
     }
 
@@ -126,20 +188,18 @@ public class AnalysisService implements AnalysisGate {
         };
     }
 
-    private Verdict tally(AnalysisRun run, AnalysisSpec spec, List<AnalysisMeasurement> taken, boolean background,
+    private Verdict tally(AnalysisRun run, AnalysisSpec spec, AnalysisMeasurement last, boolean background,
             Instant now) {
-        long failed = taken.stream().filter(m -> FAILED.equals(m.phase)).count();
-        long inconclusive = taken.stream().filter(m -> INCONCLUSIVE.equals(m.phase)).count();
-        long measured = taken.stream().filter(m -> !ERROR.equals(m.phase)).count();
-        int consecutiveErrors = 0;
-        for (int i = taken.size() - 1; i >= 0 && ERROR.equals(taken.get(i).phase); i--) {
-            consecutiveErrors++;
-        }
-        AnalysisMeasurement last = taken.get(taken.size() - 1);
+        long failed = run.failed;
+        long inconclusive = run.inconclusive;
+        long measured = run.measurements - run.errors;
+        int consecutiveErrors = run.errorsInRow;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("template", run.template);
-        details.put("analysisRun", run.id);
-        details.put("measurements", taken.size());
+        if (run.id != null) {
+            details.put("analysisRun", run.id);
+        }
+        details.put("measurements", run.measurements);
         details.put("measuredAt", last.at.toString());
         if (last.value != null) {
             details.put("value", last.value);
@@ -216,8 +276,17 @@ public class AnalysisService implements AnalysisGate {
     }
 
     private static RunView view(AnalysisRun r) {
+        List<HourView> hours = null;
+        if (r.measurements > 0) {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = AnalysisRun.getEntityManager().createNativeQuery("select hour, measurements, failed, "
+                    + "inconclusive, errors, min_value, max_value, case when numeric > 0 then sum_value / numeric end "
+                    + "from analysis_summary where run_id = ?1 order by hour").setParameter(1, r.id).getResultList();
+            hours = rows.isEmpty() ? null : rows.stream().map(HourView::of).toList();
+        }
         return new RunView(r.id, r.attempt, r.kind, r.step, r.template, r.status, r.message, r.startedAt,
-                r.finishedAt, AnalysisMeasurement.<AnalysisMeasurement>list("runId", Sort.by("id"), r.id).stream()
+                r.finishedAt, r.measurements, hours,
+                AnalysisMeasurement.<AnalysisMeasurement>list("runId", Sort.by("id"), r.id).stream()
                         .map(m -> new MeasurementView(m.phase, m.value, m.message, m.query, m.at)).toList());
     }
 
@@ -227,8 +296,24 @@ public class AnalysisService implements AnalysisGate {
     }
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    /**
+     * @param taken every measurement taken; the newest ones are in {@code measurements}, older ones only in
+     *        {@code hours}
+     */
     public record RunView(long id, int attempt, String kind, int step, String template, String status, String message,
-            Instant startedAt, Instant finishedAt, List<MeasurementView> measurements) {
+            Instant startedAt, Instant finishedAt, int taken, List<HourView> hours, List<MeasurementView> measurements) {
+    }
+
+    /** The measurements of one hour that are no longer kept one by one. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record HourView(Instant hour, int measurements, int failed, int inconclusive, int errors, Double min,
+            Double max, Double mean) {
+        static HourView of(Object[] row) {
+            return new HourView(io.kubestead.common.Timestamps.instant(row[0]), ((Number) row[1]).intValue(),
+                    ((Number) row[2]).intValue(), ((Number) row[3]).intValue(), ((Number) row[4]).intValue(),
+                    row[5] == null ? null : ((Number) row[5]).doubleValue(), row[6] == null ? null : ((Number) row[6]).doubleValue(),
+                    row[7] == null ? null : ((Number) row[7]).doubleValue());
+        }
     }
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)

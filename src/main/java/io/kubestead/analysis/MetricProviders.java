@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Takes one measurement from a provider. Failures to measure are {@link ExprException}s with a plain message. */
 @ApplicationScoped
+@io.kubestead.common.RemoteCall
 public class MetricProviders {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -26,6 +26,14 @@ public interface KubesteadConfig {
 
     Analysis analysis();
 
+    RemoteCalls remoteCalls();
+
+    interface RemoteCalls {
+        /** Refuse (not only log and count) a remote call made inside a database transaction. */
+        @WithDefault("false")
+        boolean refuseInTransaction();
+    }
+
     interface Analysis {
         /**
          * Hosts, addresses and CIDR ranges metric providers may reach. Unset: any address but loopback, link-local
@@ -50,6 +58,13 @@ public interface KubesteadConfig {
         /** The most measurements a template may ask for. */
         @WithDefault("1000")
         int maxCount();
+
+        /**
+         * How many measurements of one analysis run are kept one by one; older ones are folded into one summary
+         * row per hour (count, failures, min/max/mean), so a background analysis of weeks stays bounded.
+         */
+        @WithDefault("500")
+        int keepMeasurements();
     }
 
     /**
@@ -157,6 +172,17 @@ public interface KubesteadConfig {
         /** How many lines of a hook pod's log are kept in the event. */
         @WithDefault("40")
         int logTailLines();
+
+        /**
+         * How long a worker's claim on a release holds when the worker's process is alive but silent (a process
+         * that dies frees its claims at once). Longer than any one move: a metric call, a cluster call, DDL retries.
+         */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Workers that only carry out aborts, so that no slow step can keep an abort waiting. */
+        @WithDefault("1")
+        int abortThreads();
     }
 
     interface Cluster {

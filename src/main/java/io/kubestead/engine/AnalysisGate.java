@@ -7,12 +7,17 @@ import io.kubestead.kube.ReleaseTarget;
 import io.kubestead.rollout.spec.Step;
 
 /**
- * How the engine asks the analysis module whether a canary may go on. Called each time an analysis step is due;
- * the module keeps its own measurements and says when to ask again.
+ * How the engine asks the analysis module whether a canary may go on. Called each time an analysis step is due,
+ * with no transaction open (a measurement is a remote call); the module keeps its own measurements and says when
+ * to ask again.
  */
 public interface AnalysisGate {
 
-    Verdict evaluate(Request request);
+    /**
+     * @param atCommit takes the writes that keep the evidence (the run, the measurement): they run in the
+     *        transaction that commits the release's move, and not at all when the move is discarded
+     */
+    Verdict evaluate(Request request, java.util.function.Consumer<Runnable> atCommit);
 
     /**
      * @param background true for a rollout-level analysis (then {@code step} is the template's index)

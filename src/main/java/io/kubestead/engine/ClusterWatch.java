@@ -102,7 +102,8 @@ public class ClusterWatch {
         }
         try {
             int changed = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                    "update release set due_at = ?1 where id = ?2 and due_at > ?1 "
+                    // a release under a move is nudged too: the move's commit keeps the earlier due time
+                    "update release set due_at = ?1 where id = ?2 and (due_at > ?1 or claimed_by is not null) "
                             + "and state in ('RunningHooks', 'Progressing') and requested_action is null")
                     .setParameter(1, clock.instant()).setParameter(2, id).executeUpdate());
             if (changed > 0) {

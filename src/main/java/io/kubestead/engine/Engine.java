@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.kubestead.common.KubesteadConfig;
-import io.kubestead.common.WorkLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -29,7 +28,10 @@ public class Engine {
     @Inject
     Clock clock;
 
-    private volatile WorkLoop runner;
+    @Inject
+    io.kubestead.common.Liveness liveness;
+
+    private volatile EngineRunner runner;
 
     void onStart(@Observes StartupEvent e) {
         if (config.engine().enabled()) {
@@ -44,20 +46,20 @@ public class Engine {
     }
 
     /** A new engine on this database (tests start several to check they never act on one release together). */
-    public WorkLoop newRunner(String id) {
-        return new WorkLoop("engine-" + id, config.engine().threads(), () -> reconciler.advanceNextDue(id),
-                reconciler::nextDue, clock, config.engine().idleWait());
+    public EngineRunner newRunner(String id) {
+        return new EngineRunner(id, reconciler, liveness, config.engine().threads(), config.engine().abortThreads(), clock,
+                config.engine().idleWait());
     }
 
     public void stop() {
-        WorkLoop r = runner;
+        EngineRunner r = runner;
         if (r != null) {
             r.stop();
         }
     }
 
     public void start() {
-        WorkLoop r = runner;
+        EngineRunner r = runner;
         if (r == null) {
             runner = r = newRunner(hostname() + "-" + UUID.randomUUID().toString().substring(0, 6));
         }
@@ -70,12 +72,12 @@ public class Engine {
     }
 
     public long wakeups() {
-        WorkLoop r = runner;
+        EngineRunner r = runner;
         return r == null ? 0 : r.wakeups();
     }
 
     public void wake() {
-        WorkLoop r = runner;
+        EngineRunner r = runner;
         if (r != null) {
             r.wake();
         }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubestead.common.Actors;
 import io.kubestead.common.Durations;
 import io.kubestead.common.KubesteadConfig;
+import io.kubestead.common.Lease;
 import io.kubestead.common.Names;
 import io.kubestead.common.Timestamps;
 import io.kubestead.kube.ClusterException;
@@ -43,10 +44,24 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Advances releases one move at a time over persisted state. Each move runs in one transaction that holds the
- * release's row lock (claimed with FOR UPDATE SKIP LOCKED), so no two engines ever act on the same release, and
- * the new state commits with its event. Every Kubernetes action is idempotent, so a move cut short by a crash is
- * simply made again by whichever engine claims the release next.
+ * Advances releases one move at a time over persisted state, never holding a transaction while it calls the
+ * cluster, a metric provider or a target database:
+ * <ol>
+ * <li><b>claim</b> (a short transaction): a due release not claimed by a live runner is taken with
+ * {@code FOR UPDATE SKIP LOCKED} and given a committed lease ({@code claimed_by}, {@code lease_until}); the claim
+ * raises {@code lock_version}, the fencing version;</li>
+ * <li><b>move</b> (no transaction): the move runs on a working copy of the release, makes its remote calls and
+ * collects the events and writes it wants;</li>
+ * <li><b>commit</b> (a short transaction): under the release's row lock, the move's result and its events are
+ * written only if {@code lock_version} is still the claimed one. Any other change in between (an abort, a pause,
+ * another runner whose claim outlived this one's) raised it, and then the result is discarded: the next owner
+ * acts on what is stored.</li>
+ * </ol>
+ * Aborts have a lane of their own ({@link #abortNextRequested}) that no slow move can occupy: it takes a release
+ * with a requested abort even while a step runner holds it, which discards that runner's result. Every Kubernetes
+ * action is idempotent, so a move cut short by a crash, or discarded, is simply made again.
+ * <p>
+ * Lock order, wherever both are taken: the release's row, then its pipeline's, then the backfill's.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -54,6 +69,8 @@ public class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     /** Due time of a requested abort: before everything else in the queue. */
     public static final Instant FIRST = Instant.EPOCH;
+    /** The suffix of an abort lane's name in claimed_by. */
+    static final String ABORT_LANE = "/abort";
 
     @Inject
     EntityManager em;
@@ -102,6 +119,7 @@ public class Reconciler {
 
     Timer lag;
     Timer abortLatency;
+    io.micrometer.core.instrument.Counter discards;
 
     @jakarta.annotation.PostConstruct
     void meters() {
@@ -110,57 +128,165 @@ public class Reconciler {
         abortLatency = Timer.builder("kubestead.abort.latency")
                 .description("From an abort request to the canary's weight 0 written to the cluster")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        discards = io.micrometer.core.instrument.Counter.builder("kubestead.engine.discarded")
+                .description("Moves whose result was discarded because the release changed meanwhile").register(registry);
     }
 
-    /** The earliest due time of any release, or null. */
+    /** A committed claim on one release: who holds it, at which fencing version, and the copy to work on. */
+    record Claim(long id, long version, String by, Instant due, Release work) {
+    }
+
+    /** The earliest time a step runner may find work (an in-flight move's release counts from its lease's end). */
     public Instant nextDue() {
+        return nextDue(false);
+    }
+
+    /** The same for the abort lane. */
+    public Instant nextAbortDue() {
+        return nextDue(true);
+    }
+
+    private Instant nextDue(boolean aborts) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Object v = em.createNativeQuery("select min(due_at) from release where due_at is not null").getSingleResult();
+            Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("due_at")
+                    + ") from release where due_at is not null and requested_action is "
+                    + (aborts ? "not null" : "null")).setParameter(1, clock.instant()).getSingleResult();
             return v == null ? null : Timestamps.instant(v);
         });
     }
 
     /** Claims one due release and advances it. Returns false when nothing is due. */
-    public boolean advanceNextDue(String engineId) {
-        long[] claimed = { -1 };
+    public boolean advanceNextDue(String engineId, int key) {
+        return take(engineId, key, false);
+    }
+
+    /** Claims one release with a requested abort and carries it out. Returns false when none waits. */
+    public boolean abortNextRequested(String engineId, int key) {
+        return take(engineId + ABORT_LANE, key, true);
+    }
+
+    private boolean take(String runner, int key, boolean abortLane) {
+        Claim claim = claim(runner, key, abortLane);
+        if (claim == null) {
+            return false;
+        }
+        io.quarkus.arc.ManagedContext requests = io.quarkus.arc.Arc.container().requestContext();
+        boolean activated = !requests.isActive();
+        if (activated) {
+            // the move reads (templates, runs, pipelines) with no transaction open
+            requests.activate();
+        }
+        Move move = null;
         try {
-            return QuarkusTransaction.requiringNew().call(() -> {
-                Instant now = clock.instant();
-                @SuppressWarnings("unchecked")
-                List<Object[]> rows = em.createNativeQuery(
-                        "select id, due_at from release where due_at <= ?1 order by due_at limit 1 for update skip locked")
-                        .setParameter(1, now).getResultList();
-                if (rows.isEmpty()) {
-                    return false;
-                }
-                claimed[0] = ((Number) rows.get(0)[0]).longValue();
-                Instant due = Timestamps.instant(rows.get(0)[1]);
-                if (due.isAfter(FIRST)) {
-                    // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
-                    lag.record(due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
-                }
-                Release r = em.find(Release.class, claimed[0]);
-                new Move(r, engineId, now).run();
-                return true;
-            });
-        } catch (RuntimeException e) {
-            if (claimed[0] < 0) {
-                throw e;
+            move = new Move(claim);
+            move.run();
+            if (!commit(claim, move)) {
+                discarded(claim, move);
             }
-            recordError(claimed[0], engineId, e);
+        } catch (RuntimeException e) {
+            recordError(claim, e);
+        } finally {
+            if (activated) {
+                requests.terminate();
+            }
+        }
+        return true;
+    }
+
+    /** The claim, in its own short transaction; null when nothing is due. */
+    Claim claim(String runner, int key, boolean abortLane) {
+        return claim(runner, key, abortLane, null);
+    }
+
+    /** @param only one release to claim if it is due and free (tests), or null for the first due */
+    Claim claim(String runner, int key, boolean abortLane, Long only) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            // free: never claimed, its lease over, or its runner dead (its liveness lock gone with its session)
+            String free = Lease.FREE;
+            String which = abortLane
+                    ? "requested_action = 'abort' and due_at <= ?1 and (" + free + " or claimed_by not like '%" + ABORT_LANE + "')"
+                    : "requested_action is null and due_at <= ?1 and " + free;
+            @SuppressWarnings("unchecked")
+            var select = em.createNativeQuery("select id, due_at from release where " + which
+                    + (only == null ? "" : " and id = ?2") + " order by due_at limit 1 for update skip locked").setParameter(1, now);
+            if (only != null) {
+                select.setParameter(2, only);
+            }
+            List<Object[]> rows = select.getResultList();
+            if (rows.isEmpty()) {
+                return null;
+            }
+            long id = ((Number) rows.get(0)[0]).longValue();
+            Instant due = Timestamps.instant(rows.get(0)[1]);
+            Lease.take(em, "release", "id", id, runner, key, now.plus(config.engine().lease()));
+            if (due.isAfter(FIRST)) {
+                // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
+                lag.record(due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
+            }
+            Release r = em.find(Release.class, id);
+            return new Claim(id, r.lockVersion, runner, r.dueAt, r.workingCopy());
+        });
+    }
+
+    /** Writes the move's result and events if the claim still holds; false when it no longer does. */
+    private boolean commit(Claim claim, Move move) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Release managed = em.find(Release.class, claim.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (managed == null || managed.lockVersion != claim.version()) {
+                return false;
+            }
+            // the cluster watch may have made the release due meanwhile (a Job finished): that wins over a later time
+            Instant nudged = java.util.Objects.equals(managed.dueAt, claim.due()) ? null : managed.dueAt;
+            managed.takeProgressOf(move.r);
+            if (nudged != null && managed.dueAt != null && nudged.isBefore(managed.dueAt)) {
+                managed.dueAt = nudged;
+            }
+            managed.lease = null;
+            for (java.util.function.Consumer<Release> write : move.writes) {
+                write.accept(managed);
+            }
+            for (io.kubestead.rollout.ReleaseEvent e : move.events) {
+                history.store(e);
+            }
             return true;
+        });
+    }
+
+    /**
+     * The release changed while the move ran: its result is dropped. If the move wrote traffic and the release has
+     * since been aborted (or is being), weight 0 is written again, after this move's own write: an abort carried
+     * out meanwhile must not be undone by a slower step.
+     */
+    private void discarded(Claim claim, Move move) {
+        discards.increment();
+        Release now = QuarkusTransaction.requiringNew().call(() -> {
+            Lease.drop(em, "release", "id", claim.id(), claim.by());
+            Release r = em.find(Release.class, claim.id());
+            return r == null ? null : r.workingCopy();
+        });
+        LOG.debugf("Release %d changed during a move by %s; its result was discarded", claim.id(), claim.by());
+        boolean stopping = now != null && (now.state == ReleaseState.Aborted || now.state == ReleaseState.Failed
+                || "abort".equals(now.requestedAction));
+        if (move.touchedTraffic && stopping) {
+            try {
+                move.router().zero(move.target);
+            } catch (RuntimeException e) {
+                LOG.warnf("Release %d: writing weight 0 again after a discarded move failed: %s", claim.id(), e.getMessage());
+            }
         }
     }
 
-
     /** A move failed for a reason outside the release (the API server unreachable, say): try again later. */
-    private void recordError(long id, String engineId, RuntimeException e) {
+    private void recordError(Claim claim, RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         QuarkusTransaction.requiringNew().run(() -> {
-            Release r = em.find(Release.class, id);
-            if (r == null) {
+            Release r = em.find(Release.class, claim.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (r == null || r.lockVersion != claim.version()) {
+                // changed meanwhile: whoever acts next sees the new state
                 return;
             }
+            r.lease = null;
             r.errorCount++;
             boolean newMessage = !message.equals(r.lastError);
             r.lastError = message.length() > 2000 ? message.substring(0, 2000) : message;
@@ -172,10 +298,10 @@ public class Reconciler {
             }
             if (newMessage) {
                 // logged and recorded once per change of the error, not once per attempt
-                LOG.warnf("Release %d: %s failed, will retry: %s", id, r.requestedAction == null ? "move" : "abort", message);
-                history.note(r, "EngineError", Actors.SYSTEM, "retrying: " + r.lastError, Map.of("engine", engineId));
+                LOG.warnf("Release %d: %s failed, will retry: %s", claim.id(), r.requestedAction == null ? "move" : "abort", message);
+                history.note(r, "EngineError", Actors.SYSTEM, "retrying: " + r.lastError, Map.of("engine", claim.by()));
             } else {
-                LOG.debugf("Release %d: still failing (%d): %s", id, r.errorCount, message);
+                LOG.debugf("Release %d: still failing (%d): %s", claim.id(), r.errorCount, message);
             }
         });
     }
@@ -186,20 +312,37 @@ public class Reconciler {
         return Math.max(1, (long) (full * (0.5 + 0.5 * random)));
     }
 
-    /** One move of one release, inside its transaction. */
+    /**
+     * One move of one release, on a working copy with no transaction open: what it decides (the release's new
+     * state, its events, the analysis evidence, a pipeline's bookkeeping) is collected and written by
+     * {@link #commit} if the claim still holds.
+     */
     final class Move {
         final Release r;
         final String engineId;
         final Instant now;
         final RolloutSpec spec;
         final ReleaseTarget target;
+        final List<io.kubestead.rollout.ReleaseEvent> events = new java.util.ArrayList<>();
+        final List<java.util.function.Consumer<Release>> writes = new java.util.ArrayList<>();
+        /** Whether this move wrote the canary's weight or the stable Deployment. */
+        boolean touchedTraffic;
 
-        Move(Release r, String engineId, Instant now) {
-            this.r = r;
-            this.engineId = engineId;
-            this.now = now;
+        Move(Claim claim) {
+            this.r = claim.work();
+            this.engineId = claim.by().endsWith(ABORT_LANE) ? claim.by().substring(0, claim.by().length() - ABORT_LANE.length())
+                    : claim.by();
+            this.now = clock.instant();
             this.spec = rollouts.spec(r.rolloutName, r.revision);
             this.target = target(spec, r);
+        }
+
+        private void note(String type, String actor, String reason, Map<String, Object> details) {
+            events.add(history.remark(r, type, actor, reason, details));
+        }
+
+        private void atCommit(Runnable write) {
+            writes.add(managed -> write.run());
         }
 
         void run() {
@@ -235,10 +378,13 @@ public class Reconciler {
                         + "; no hook ran, no canary was created and no traffic moved", d);
                 return;
             }
+            if (prepared != null && prepared.atCommit() != null) {
+                atCommit(prepared.atCommit());
+            }
             if (prepared != null && !prepared.details().isEmpty()) {
                 Map<String, Object> d = details();
                 d.putAll(prepared.details());
-                history.note(r, "SchemaChanged", Actors.SYSTEM, (String) prepared.details().get("schema"), d);
+                note("SchemaChanged", Actors.SYSTEM, (String) prepared.details().get("schema"), d);
             }
             if (spec.preDeployHooks().isEmpty()) {
                 enterSteps("Started", "no hooks: canary steps begin");
@@ -293,7 +439,7 @@ public class Reconciler {
                 Map<String, Object> d = details();
                 d.put("hook", hook.name());
                 d.put("job", target.namespace() + "/" + jobName);
-                history.note(r, "HookStarted", Actors.SYSTEM, null, d);
+                note("HookStarted", Actors.SYSTEM, null, d);
             }
             HookJobs.Outcome outcome = HookJobs.outcome(job);
             String deadlineReason = null;
@@ -317,7 +463,7 @@ public class Reconciler {
                 d.put("logTail", log.length() > 8000 ? log.substring(log.length() - 8000) : log);
             }
             if (outcome == HookJobs.Outcome.SUCCEEDED) {
-                history.note(r, "HookSucceeded", Actors.SYSTEM, null, d);
+                note("HookSucceeded", Actors.SYSTEM, null, d);
                 nextHook();
                 return;
             }
@@ -332,7 +478,7 @@ public class Reconciler {
             }
             d.put("failureAction", "continue");
             d.put("warning", true);
-            history.note(r, "HookFailed", Actors.SYSTEM, why + "; failureAction continue: going on", d);
+            note("HookFailed", Actors.SYSTEM, why + "; failureAction continue: going on", d);
             nextHook();
         }
 
@@ -354,12 +500,13 @@ public class Reconciler {
         private void progress() {
             switch (r.stage) {
                 case Release.STAGE_PROMOTE -> {
+                    touchedTraffic = true;
                     workloads.setStableImage(target);
                     r.stage = Release.STAGE_STABLE_ROLLOUT;
                     Map<String, Object> d = details();
                     d.put("deployment", target.toString());
                     d.put("image", r.image);
-                    history.note(r, "StableUpdated", Actors.SYSTEM, "stable Deployment set to the release image", d);
+                    note("StableUpdated", Actors.SYSTEM, "stable Deployment set to the release image", d);
                     r.dueAt = now;
                 }
                 case Release.STAGE_STABLE_ROLLOUT -> {
@@ -371,6 +518,7 @@ public class Reconciler {
                     }
                 }
                 case Release.STAGE_CLEANUP -> {
+                    touchedTraffic = true;
                     router().finish(target);
                     r.weight = 0;
                     r.stage = Release.STAGE_STEP;
@@ -389,6 +537,7 @@ public class Reconciler {
             }
             Step step = spec.canarySteps().get(r.currentStep);
             if (step instanceof Step.SetWeight w) {
+                touchedTraffic = true;
                 if (router().apply(target, w.weight())) {
                     r.weight = w.weight();
                     completeStep(Map.of("weight", w.weight()));
@@ -415,7 +564,7 @@ public class Reconciler {
 
         private void analyse(Step.Analysis a) {
             AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, r.currentStep, false,
-                    r.rolloutName, r.version, a, target, r.stepStartedAt));
+                    r.rolloutName, r.version, a, target, r.stepStartedAt), this::atCommit);
             if (v instanceof AnalysisGate.Passed passed) {
                 Map<String, Object> d = new HashMap<>(passed.details());
                 d.put("template", a.template());
@@ -437,7 +586,7 @@ public class Reconciler {
             }
             for (int i = 0; i < bg.templates().size(); i++) {
                 AnalysisGate.Verdict v = analysis.evaluate(new AnalysisGate.Request(r.id, r.attempt, i, true, r.rolloutName,
-                        r.version, new Step.Analysis(bg.templates().get(i), bg.args()), target, r.stepStartedAt));
+                        r.version, new Step.Analysis(bg.templates().get(i), bg.args()), target, r.stepStartedAt), this::atCommit);
                 if (v instanceof AnalysisGate.Running running) {
                     r.dueAt = r.dueAt == null ? running.next() : min(r.dueAt, running.next());
                 } else if (stopOn(v, true)) {
@@ -493,7 +642,7 @@ public class Reconciler {
             d.put("kind", step.kind());
             d.put("spec", RolloutSpecParser.stepDocument(step));
             d.putAll(extra);
-            history.note(r, "StepCompleted", Actors.SYSTEM, null, d);
+            note("StepCompleted", Actors.SYSTEM, null, d);
             r.currentStep++;
             r.stepStartedAt = now;
             r.stepData = null;
@@ -508,6 +657,7 @@ public class Reconciler {
             Map<String, Object> d = details();
             boolean canaryStarted = r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused;
             if (canaryStarted) {
+                touchedTraffic = true;
                 router().zero(target);
                 if (requestedAt != null) {
                     abortLatency.record(Duration.between(requestedAt, clock.instant()));
@@ -533,6 +683,7 @@ public class Reconciler {
         private void fail(String reason) {
             if (r.state == ReleaseState.Progressing || r.state == ReleaseState.Paused) {
                 try {
+                    touchedTraffic = true;
                     router().zero(target);
                     r.weight = 0;
                 } catch (RuntimeException e) {
@@ -545,6 +696,7 @@ public class Reconciler {
         }
 
         private void zeroThen(String type, ReleaseState to, String actor, String reason, Map<String, Object> d) {
+            touchedTraffic = true;
             router().zero(target);
             d.put("weightBefore", r.weight);
             r.weight = 0;
@@ -554,11 +706,19 @@ public class Reconciler {
         }
 
         private void record(String type, ReleaseState to, String actor, String reason, Map<String, Object> details) {
+            io.kubestead.rollout.ReleaseEvent e = history.transition(r, type, to, actor, reason, details);
+            events.add(e);
             if (!to.active()) {
-                details = details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(details);
-                details.putAll(preparation.finished(r, to));
+                // the pipeline's bookkeeping of a finished phase, in the commit (after the release's row lock)
+                writes.add(managed -> {
+                    Map<String, Object> more = preparation.finished(managed, to);
+                    if (!more.isEmpty()) {
+                        Map<String, Object> d = e.details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(e.details);
+                        d.putAll(more);
+                        e.details = d;
+                    }
+                });
             }
-            history.record(r, type, to, actor, reason, details);
         }
 
         Map<String, Object> details() {

@@ -16,6 +16,7 @@ import io.kubestead.rollout.spec.TrafficRouting.GatewayApi;
 
 /** Traffic by Gateway API HTTPRoute weights: stable 100 − w, canary w, on every rule that routes to stable. */
 @ApplicationScoped
+@io.kubestead.common.RemoteCall
 public class GatewayApiRouter implements TrafficRouter {
 
     @Inject

@@ -18,6 +18,7 @@ import io.kubestead.template.JobManifests;
 
 /** Hook Jobs: made from a template under a deterministic name, adopted when they already exist. */
 @ApplicationScoped
+@io.kubestead.common.RemoteCall
 public class HookJobs {
 
     private static final Logger LOG = Logger.getLogger(HookJobs.class);

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 
 /** Traffic by replica ratio: stable and canary pods behind one Service. */
 @ApplicationScoped
+@io.kubestead.common.RemoteCall
 public class ReplicaRouter implements TrafficRouter {
 
     @Inject

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 
 /** The stable and canary Deployments of a release. Every method is idempotent. */
 @ApplicationScoped
+@io.kubestead.common.RemoteCall
 public class Workloads {
 
     @Inject

@@ -96,6 +96,10 @@ public class Backfill extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** The worker that holds the row now, or null (see {@link io.kubestead.common.Lease}). */
+    @jakarta.persistence.Embedded
+    public io.kubestead.common.Lease lease;
+
     @Version
     @Column(name = "lock_version", nullable = false)
     public long lockVersion;

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kubestead.common.Durations;
+import io.kubestead.common.Lease;
 import io.kubestead.common.Timestamps;
 import io.kubestead.common.WorkLoop;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,9 +28,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Runs backfills batch by batch. Each batch holds its backfill's row lock in Kubestead's database (so two
- * runners never run one backfill), runs on the target, and writes the checkpoint: a restart resumes after the
- * last key done. Throttles while replication lag is over the limit, and adapts the batch size to a target time.
+ * Runs backfills batch by batch. A runner claims a due backfill with a committed lease (so two runners never run
+ * one backfill; a dead runner's claim is void at once, see {@link io.kubestead.common.Liveness}), runs the batch on
+ * the target with no Kubestead transaction open, then writes the checkpoint if the backfill was not changed
+ * meanwhile (paused, cancelled): a restart resumes after the last key done, and a batch whose checkpoint was not
+ * written is simply run again (batches are idempotent). Throttles while replication lag is over the limit, and
+ * adapts the batch size to a target time.
  */
 @ApplicationScoped
 public class Backfills {
@@ -103,34 +107,71 @@ public class Backfills {
         }
     }
 
-    /** The earliest time any running backfill wants attention, or null. */
+    /** The earliest time any running backfill wants attention (one being run: when its lease ends), or null. */
     Instant nextDue() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Object[] row = (Object[]) em.createNativeQuery("select count(*) filter (where next_at is null), min(next_at) "
-                    + "from backfill where state = 'Running'").getSingleResult();
-            if (((Number) row[0]).longValue() > 0) {
-                return clock.instant();
-            }
-            return Timestamps.instant(row[1]);
+            Instant now = clock.instant();
+            Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("coalesce(next_at, ?1)")
+                    + ") from backfill where state = 'Running'")
+                    .setParameter(1, now).getSingleResult();
+            return v == null ? null : Timestamps.instant(v);
         });
+    }
+
+    @Inject
+    io.kubestead.common.Liveness liveness;
+
+    private volatile int livenessKey;
+
+    private int livenessKey() {
+        if (livenessKey == 0) {
+            synchronized (this) {
+                if (livenessKey == 0) {
+                    livenessKey = liveness.register();
+                }
+            }
+        }
+        return livenessKey;
     }
 
     /** Claims one running backfill that is due and runs one batch of it. Returns false when none is due. */
     boolean runNextBatch(String runnerId) {
-        return QuarkusTransaction.requiringNew().timeout(600).call(() -> {
+        int key = livenessKey();
+        Object[] claimed = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
             List<String> names = em.createNativeQuery("select pipeline_name from backfill where state = 'Running' "
-                    + "and (next_at is null or next_at <= ?1) order by next_at nulls first limit 1 for update skip locked")
+                    + "and (next_at is null or next_at <= ?1) and " + Lease.FREE
+                    + " order by next_at nulls first limit 1 for update skip locked")
                     .setParameter(1, now).getResultList();
             if (names.isEmpty()) {
+                return null;
+            }
+            Lease.take(em, "backfill", "pipeline_name", names.get(0), runnerId, key, now.plus(config.engine().lease()));
+            return new Object[] { em.find(Backfill.class, names.get(0)), em.find(Pipeline.class, names.get(0)), now };
+        });
+        if (claimed == null) {
+            return false;
+        }
+        // detached now: the batch changes this copy, and the checkpoint is written only if the claim still holds
+        Backfill b = (Backfill) claimed[0];
+        long version = b.lockVersion;
+        batch(runnerId, b, (Pipeline) claimed[1], (Instant) claimed[2]);
+        b.lease = null;
+        boolean kept = QuarkusTransaction.requiringNew().call(() -> {
+            Backfill current = em.find(Backfill.class, b.pipelineName, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (current == null || current.lockVersion != version) {
                 return false;
             }
-            Backfill b = em.find(Backfill.class, names.get(0));
-            Pipeline p = em.find(Pipeline.class, b.pipelineName);
-            batch(runnerId, b, p, now);
+            em.merge(b);
             return true;
         });
+        if (!kept) {
+            LOG.debugf("Backfill %s changed during a batch (paused, cancelled); its checkpoint was not written",
+                    b.pipelineName);
+            QuarkusTransaction.requiringNew().run(() -> Lease.drop(em, "backfill", "pipeline_name", b.pipelineName, runnerId));
+        }
+        return true;
     }
 
     private void batch(String runnerId, Backfill b, Pipeline p, Instant now) {

@@ -67,7 +67,10 @@ public class PipelineService implements ReleasePreparation {
 
     // ---- create
 
-    @Transactional
+    /**
+     * Checks the request against the target database (with no transaction open: it is a remote call), then stores
+     * the pipeline and its backfill in one short transaction.
+     */
     public PipelineView create(PipelineRequest req, Caller caller) {
         caller.require(Permission.CONFIGURE, rollouts.namespaceOf(req.rollout()));
         if (req.change() instanceof SchemaChange.Custom) {
@@ -121,6 +124,14 @@ public class PipelineService implements ReleasePreparation {
                         + " does not exist in database " + req.database());
             }
             throw ApiException.invalid("database", "cannot reach database " + req.database() + ": " + e.getMessage());
+        }
+        Plan checked = plan;
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> store(req, checked, key));
+    }
+
+    private PipelineView store(PipelineRequest req, Plan plan, List<Map<String, String>> key) {
+        if (Pipeline.findById(req.name(), LockModeType.PESSIMISTIC_WRITE) != null) {
+            throw ApiException.conflict("There is already a pipeline named " + Names.quote(req.name()) + ".");
         }
         Instant now = clock.instant();
         Pipeline p = new Pipeline();
@@ -260,7 +271,7 @@ public class PipelineService implements ReleasePreparation {
                 }
             }
             Backfill b = fills.get(p.name);
-            int blocked = next == null ? 0 : (int) gates(p, next, b, rel, false).stream().filter(g -> !g.ok()).count();
+            int blocked = next == null ? 0 : (int) gates(p, next, b, rel, null).stream().filter(g -> !g.ok()).count();
             out.add(new Summary(p.name, p.rolloutName, p.state, current, current == null ? null : rel.get(current).state,
                     next, blocked, PipelineView.Progress.of(b, clock.instant())));
         }
@@ -286,7 +297,7 @@ public class PipelineService implements ReleasePreparation {
                 default -> plan.contract();
             };
             phases.add(new PipelineView.Phase(phase, target.get("version"), target.get("image"),
-                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, rel, false)));
+                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, rel, null)));
         }
         return new PipelineView(p.name, p.rolloutName, p.databaseName, p.state, p.schemaState, p.change,
                 p.confidenceWindow, phases, PipelineView.Progress.of(b, clock.instant()),
@@ -294,8 +305,11 @@ public class PipelineService implements ReleasePreparation {
                 plan.verifySql(), p.createdAt, p.updatedAt);
     }
 
-    /** The gates of a phase, each ✓ or ✗ with why; {@code verifyNow} re-runs the verification query. */
-    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, Map<String, Release> rel, boolean verifyNow) {
+    /**
+     * The gates of a phase, each ✓ or ✗ with why; {@code verified} is the verification query's answer just now
+     * (null: use the stored one).
+     */
+    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, Map<String, Release> rel, Long verified) {
         List<PipelineView.Gate> gates = new ArrayList<>();
         gates.add(new PipelineView.Gate("pipelineActive", "Active".equals(p.state),
                 "Active".equals(p.state) ? "the pipeline is active" : "the pipeline is " + p.state));
@@ -311,11 +325,12 @@ public class PipelineService implements ReleasePreparation {
                 boolean completed = Backfill.COMPLETED.equals(b.state);
                 gates.add(new PipelineView.Gate("backfillCompleted", completed, "backfill is " + b.state
                         + (completed ? "" : " (" + b.rowsScanned + " of ~" + (b.estimatedRows == null ? "?" : b.estimatedRows) + " rows)")));
-                if (completed && verifyNow) {
-                    verify(p, b);
+                if (completed && verified != null) {
+                    b.mismatches = verified;
+                    b.verifiedAt = clock.instant();
                 }
-                boolean verified = completed && b.mismatches != null && b.mismatches == 0;
-                gates.add(new PipelineView.Gate("verified", verified, b.mismatches == null ? "not verified yet"
+                boolean matches = completed && b.mismatches != null && b.mismatches == 0;
+                gates.add(new PipelineView.Gate("verified", matches, b.mismatches == null ? "not verified yet"
                         : b.mismatches + " rows where old and new disagree"));
             }
             case "contract" -> {
@@ -336,10 +351,10 @@ public class PipelineService implements ReleasePreparation {
         return gates;
     }
 
-    private void verify(Pipeline p, Backfill b) {
+    /** Runs the verification query on the target (a remote call: never inside a transaction). */
+    private long verify(Pipeline p) {
         try (Connection c = databases.open(p.databaseName)) {
-            b.mismatches = BackfillBatches.mismatches(c, plan(p));
-            b.verifiedAt = clock.instant();
+            return BackfillBatches.mismatches(c, plan(p));
         } catch (SQLException e) {
             throw ApiException.conflict("Cannot verify the backfill on database " + p.databaseName + ": " + e.getMessage());
         }
@@ -347,18 +362,35 @@ public class PipelineService implements ReleasePreparation {
 
     // ---- act
 
-    @Transactional
+    /**
+     * Starts a phase as a release of the pipeline's rollout. Migrate first verifies the backfill on the target, with
+     * no transaction open; the gates are then checked again under the pipeline's lock with that answer.
+     */
     public PipelineView start(String name, String phase, Caller caller) {
         if (!PipelineRequest.PHASES.contains(phase)) {
             throw ApiException.notFound("A pipeline has the phases expand, migrate and contract, not " + Names.quote(phase) + ".");
         }
+        Long verified = null;
+        if ("migrate".equals(phase)) {
+            Pipeline read = require(name);
+            caller.require(Permission.CONFIGURE, namespaceOf(read));
+            Backfill b = Backfill.findById(name);
+            if (b != null && Backfill.COMPLETED.equals(b.state)) {
+                verified = verify(read);
+            }
+        }
+        Long answer = verified;
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> startLocked(name, phase, caller, answer));
+    }
+
+    private PipelineView startLocked(String name, String phase, Caller caller, Long verified) {
         Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
             throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
         }
         caller.require(Permission.CONFIGURE, namespaceOf(p));
         Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
-        List<FieldError> unmet = gates(p, phase, b, phaseReleases(p), true).stream().filter(g -> !g.ok())
+        List<FieldError> unmet = gates(p, phase, b, phaseReleases(p), verified).stream().filter(g -> !g.ok())
                 .map(g -> new FieldError("gates." + g.gate(), g.why())).toList();
         if (!unmet.isEmpty()) {
             throw ApiException.conflict("The " + phase + " phase of pipeline " + name + " may not start: "
@@ -377,18 +409,20 @@ public class PipelineService implements ReleasePreparation {
 
     @Transactional
     public PipelineView abort(String name, Caller caller, String reason) {
-        Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
-        if (p == null) {
-            throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
-        }
+        Pipeline p = require(name);
         caller.require(Permission.RELEASE_ACT, namespaceOf(p));
         if (!"Active".equals(p.state)) {
             throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
         }
+        // lock order, as the engine takes them: the releases' rows first, then the pipeline's
         for (Release r : phaseReleases(p).values()) {
             if (r.state.active() && r.requestedAction == null) {
                 actions.act(String.valueOf(r.id), Action.ABORT, caller, reason == null ? "pipeline aborted" : reason);
             }
+        }
+        Pipeline.getEntityManager().refresh(p, LockModeType.PESSIMISTIC_WRITE);
+        if (!"Active".equals(p.state)) {
+            throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
         }
         p.state = "Aborted";
         p.updatedAt = clock.instant();
@@ -427,9 +461,29 @@ public class PipelineService implements ReleasePreparation {
         b.updatedAt = clock.instant();
         b.message = "backfill " + was + " → " + b.state;
         if (Backfill.RUNNING.equals(b.state)) {
-            backfills.wake();
+            wakeBackfillsAfterCommit();
         }
         return view(p);
+    }
+
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+
+    /** Backfill workers look once the change is visible to them, not before. */
+    private void wakeBackfillsAfterCommit() {
+        transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to do before
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == jakarta.transaction.Status.STATUS_COMMITTED) {
+                    backfills.wake();
+                }
+            }
+        });
     }
 
     private static void requireState(Backfill b, String action, String state) {
@@ -443,48 +497,58 @@ public class PipelineService implements ReleasePreparation {
     @Override
     public Prepared prepare(Release r) {
         if (r.pipelineName == null || r.schemaDone) {
-            return new Prepared(true, null, Map.of());
+            return new Prepared(true, null, Map.of(), null);
         }
-        Pipeline p = Pipeline.findById(r.pipelineName, LockModeType.PESSIMISTIC_WRITE);
-        Plan plan = plan(p);
-        List<String> sql = switch (r.pipelinePhase) {
+        Pipeline read = Pipeline.findById(r.pipelineName);
+        String name = read.name;
+        String database = read.databaseName;
+        String schemaBefore = read.schemaState;
+        Plan plan = plan(read);
+        String phase = r.pipelinePhase;
+        List<String> sql = switch (phase) {
             case "expand" -> plan.expand();
             case "contract" -> plan.contract();
             default -> List.of();
         };
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("pipeline", p.name);
-        details.put("phase", r.pipelinePhase);
+        details.put("pipeline", name);
+        details.put("phase", phase);
         details.put("sql", sql);
         try {
-            int attempts = runDdl(p.databaseName, sql);
+            // the target database is changed with no Kubestead transaction open; the DDL is idempotent, so a
+            // move whose result is discarded afterwards may run it again
+            int attempts = runDdl(database, sql);
             details.put("ddlAttempts", attempts);
         } catch (SQLException e) {
-            details.put("schema", p.schemaState);
-            return new Prepared(false, r.pipelinePhase + " schema change failed on database " + p.databaseName + ": "
-                    + e.getMessage() + " (it ran in one transaction and was rolled back; schema " + p.schemaState + ")",
-                    details);
+            details.put("schema", schemaBefore);
+            return new Prepared(false, phase + " schema change failed on database " + database + ": "
+                    + e.getMessage() + " (it ran in one transaction and was rolled back; schema " + schemaBefore + ")",
+                    details, null);
         }
         r.schemaDone = true;
-        Instant now = clock.instant();
-        switch (r.pipelinePhase) {
-            case "expand" -> {
-                p.schemaState = plan.schemaAfterExpand();
-                Backfill b = Backfill.findById(p.name, LockModeType.PESSIMISTIC_WRITE);
+        String schemaAfter = switch (phase) {
+            case "expand" -> plan.schemaAfterExpand();
+            case "contract" -> plan.schemaAfterContract();
+            default -> schemaBefore.startsWith("expanded") ? schemaBefore + "; the migrate version reads the new column"
+                    : schemaBefore;
+        };
+        details.put("schema", schemaAfter);
+        return new Prepared(true, null, details, () -> {
+            // lock order: the engine holds the release's row lock already; pipeline, then backfill, come after
+            Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
+            Instant now = clock.instant();
+            p.schemaState = schemaAfter;
+            p.updatedAt = now;
+            if ("expand".equals(phase)) {
+                Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
                 if (Backfill.PENDING.equals(b.state)) {
                     b.state = Backfill.RUNNING;
                     b.nextAt = null;
                     b.updatedAt = now;
                 }
-                backfills.wake();
+                wakeBackfillsAfterCommit();
             }
-            case "contract" -> p.schemaState = plan.schemaAfterContract();
-            default -> p.schemaState = p.schemaState.startsWith("expanded") ? p.schemaState
-                    + "; the migrate version reads the new column" : p.schemaState;
-        }
-        p.updatedAt = now;
-        details.put("schema", p.schemaState);
-        return new Prepared(true, null, details);
+        });
     }
 
     /** Runs DDL in one transaction with a short lock_timeout, retried with backoff while locks are busy. */

@@ -68,10 +68,12 @@ public class TargetDatabases {
     }
 
     /** Looks at every target (outside any transaction of Kubestead's own). */
+    @io.kubestead.common.RemoteCall
     public java.util.List<Status> statuses() {
         return names().stream().map(this::status).toList();
     }
 
+    @io.kubestead.common.RemoteCall
     public Status status(String name) {
         try (Connection c = open(name); var s = c.createStatement();
                 var rs = s.executeQuery("select current_setting('server_version'), pg_database_size(current_database()), "
@@ -100,6 +102,7 @@ public class TargetDatabases {
         });
     }
 
+    @io.kubestead.common.RemoteCall
     public Connection open(String name) throws SQLException {
         Config.Target t = added.containsKey(name) ? added.get(name) : config.all().get(name);
         if (t == null) {

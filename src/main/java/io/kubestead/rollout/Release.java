@@ -114,7 +114,51 @@ public class Release extends PanacheEntityBase {
     @Column(name = "schema_done", nullable = false)
     public boolean schemaDone;
 
+    /** The worker that holds the row now, or null (see {@link io.kubestead.common.Lease}). */
+    @jakarta.persistence.Embedded
+    public io.kubestead.common.Lease lease;
+
+    /** The fencing version: raised by every change, the engine's claims included. */
     @Version
     @Column(name = "lock_version", nullable = false)
     public long lockVersion;
+
+    /** Copies what an engine move may change from a working copy (the move ran on it with no transaction open). */
+    public void takeProgressOf(Release w) {
+        state = w.state;
+        currentStep = w.currentStep;
+        stepStartedAt = w.stepStartedAt;
+        dueAt = w.dueAt;
+        updatedAt = w.updatedAt;
+        finishedAt = w.finishedAt;
+        hookIndex = w.hookIndex;
+        attempt = w.attempt;
+        stage = w.stage;
+        pauseKind = w.pauseKind;
+        weight = w.weight;
+        requestedAction = w.requestedAction;
+        requestedBy = w.requestedBy;
+        requestedReason = w.requestedReason;
+        requestedAt = w.requestedAt;
+        stepData = w.stepData == null ? null : new java.util.HashMap<>(w.stepData);
+        errorCount = w.errorCount;
+        lastError = w.lastError;
+        schemaDone = w.schemaDone;
+    }
+
+    /** A detached copy to work on outside a transaction. */
+    public Release workingCopy() {
+        Release w = new Release();
+        w.id = id;
+        w.rolloutName = rolloutName;
+        w.revision = revision;
+        w.version = version;
+        w.image = image;
+        w.createdAt = createdAt;
+        w.pipelineName = pipelineName;
+        w.pipelinePhase = pipelinePhase;
+        w.lockVersion = lockVersion;
+        w.takeProgressOf(this);
+        return w;
+    }
 }

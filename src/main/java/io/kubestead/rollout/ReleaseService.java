@@ -96,7 +96,7 @@ public class ReleaseService {
         details.put("version", r.version);
         details.put("image", r.image);
         details.put("revision", r.revision);
-        event(r, "Created", null, ReleaseState.Pending, actor, null, details, now);
+        store(event(r, "Created", null, ReleaseState.Pending, actor, null, details, now));
         return view(r);
     }
 
@@ -105,6 +105,20 @@ public class ReleaseService {
      * and its history commit together or not at all.
      */
     public ReleaseEvent record(Release r, String type, ReleaseState to, String actor, String reason,
+            Map<String, Object> details) {
+        return store(transition(r, type, to, actor, reason, details));
+    }
+
+    /** Appends an event that does not change the state (a warning, a measurement, a step done). */
+    public ReleaseEvent note(Release r, String type, String actor, String reason, Map<String, Object> details) {
+        return store(remark(r, type, actor, reason, details));
+    }
+
+    /**
+     * Moves a release (the engine's working copy, outside any transaction) to a state and returns the event that
+     * says so, not yet stored: the engine stores it with the release's new state when its move commits.
+     */
+    public ReleaseEvent transition(Release r, String type, ReleaseState to, String actor, String reason,
             Map<String, Object> details) {
         Instant now = clock.instant();
         ReleaseState from = r.state;
@@ -118,12 +132,19 @@ public class ReleaseService {
         return event(r, type, from, to, actor, reason, details, now);
     }
 
-    /** Appends an event that does not change the state (a warning, a measurement, a step done). */
-    public ReleaseEvent note(Release r, String type, String actor, String reason, Map<String, Object> details) {
+    /** An event that does not change the state, not yet stored. */
+    public ReleaseEvent remark(Release r, String type, String actor, String reason, Map<String, Object> details) {
         return event(r, type, r.state, r.state, actor, reason, details, clock.instant());
     }
 
-    private ReleaseEvent event(Release r, String type, ReleaseState from, ReleaseState to, String actor,
+    /** Stores an event in the caller's transaction; the engines learn of it when that commits. */
+    public ReleaseEvent store(ReleaseEvent e) {
+        e.persist();
+        changed.fire(new ReleaseChanged(e.releaseId, e.type, e.toState));
+        return e;
+    }
+
+    private static ReleaseEvent event(Release r, String type, ReleaseState from, ReleaseState to, String actor,
             String reason, Map<String, Object> details, Instant at) {
         ReleaseEvent e = new ReleaseEvent();
         e.releaseId = r.id;
@@ -134,8 +155,6 @@ public class ReleaseService {
         e.reason = reason;
         e.details = details == null || details.isEmpty() ? null : details;
         e.at = at;
-        e.persist();
-        changed.fire(new ReleaseChanged(r.id, type, to));
         return e;
     }
 

@@ -46,11 +46,25 @@ class ReleaseEngineTest extends EngineFixture {
         final AtomicInteger calls = new AtomicInteger();
         volatile int runningFor;
         volatile Verdict verdict = new Passed(Map.of("value", 0.001));
+        /** When set, every evaluation waits for it: a metric provider that takes as long as the test wants. */
+        volatile java.util.concurrent.CountDownLatch slow;
+        final AtomicInteger waiting = new AtomicInteger();
 
         @Override
-        public Verdict evaluate(Request request) {
+        public Verdict evaluate(Request request, java.util.function.Consumer<Runnable> atCommit) {
             if (!templates.exists(io.kubestead.template.TemplateKind.ANALYSIS, request.analysis().template())) {
                 return new Broken("analysis template \"" + request.analysis().template() + "\" does not exist");
+            }
+            java.util.concurrent.CountDownLatch latch = slow;
+            if (latch != null) {
+                waiting.incrementAndGet();
+                try {
+                    latch.await(2, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    waiting.decrementAndGet();
+                }
             }
             if (calls.incrementAndGet() <= runningFor) {
                 return new Running(Instant.now().plusMillis(20));
@@ -442,8 +456,8 @@ class ReleaseEngineTest extends EngineFixture {
                     - setWeight: 50
                 """.formatted(ns));
         engine.stop();
-        io.kubestead.common.WorkLoop first = engine.newRunner("first");
-        io.kubestead.common.WorkLoop second = engine.newRunner("second");
+        io.kubestead.engine.EngineRunner first = engine.newRunner("first");
+        io.kubestead.engine.EngineRunner second = engine.newRunner("second");
         try {
             first.start();
             long id = release(name, "11.0.0");
@@ -514,5 +528,69 @@ class ReleaseEngineTest extends EngineFixture {
         assertThat(pending.abortPending()).isEqualTo("abort pending: etcd unavailable");
         assertThat(given().get("/api/v1/releases?size=1").then().statusCode(200).extract().asString())
                 .doesNotContain("abortPending");
+    }
+
+    @Test
+    void anAbortIsCarriedOutWhileEveryWorkerWaitsOnASlowMetricAndTheSlowMovesAreDiscarded() throws Exception {
+        given().contentType(YAML).body(java.nio.file.Files.readString(java.nio.file.Path.of("examples/http-error-rate-gate.yaml"))
+                .replace("\r", "")).put("/api/v1/analysis-templates/http-error-rate-gate").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        String steps = """
+                  target: {namespace: %s}
+                  canarySteps:
+                    - setWeight: 20
+                    - analysis: {template: http-error-rate-gate}
+                    - setWeight: 60
+                """.formatted(ns);
+        // the engine has 4 step workers: 5 releases in a slow analysis keep all of them busy
+        java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+        gate.slow = slow;
+        List<Long> ids = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                String n = name + "-" + i;
+                stable(client, ns, n, 4, "registry.example.com/" + n + ":1.0.0");
+                rollout(n, steps);
+                names.add(n);
+                ids.add(release(n, "2.0.0"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> gate.waiting.get() == 4);
+            // one whose own move is in flight, and one no worker could get to yet
+            long inFlight = ids.stream().filter(id -> get(id).getInt("weight") == 20).findFirst().orElseThrow();
+            act(inFlight, "abort", "oncall", "error budget burning");
+            awaitState(inFlight, "Aborted");
+            String canary = KubeNames.canary(names.get(ids.indexOf(inFlight)));
+            assertThat(client.apps().deployments().inNamespace(ns).withName(canary).get().getSpec().getReplicas()).isZero();
+            // every worker is still waiting on the metric: the abort took none of them
+            assertThat(gate.waiting.get()).isEqualTo(4);
+            long waitingOne = ids.stream().filter(id -> !"Aborted".equals(state(id)) && get(id).getInt("weight") == 0)
+                    .findFirst().orElse(-1L);
+            if (waitingOne > 0) {
+                act(waitingOne, "abort", "oncall", null);
+                awaitState(waitingOne, "Aborted");
+            }
+        } finally {
+            slow.countDown();
+            gate.slow = null;
+        }
+        for (long id : ids) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !io.kubestead.rollout.ReleaseState.parse(state(id)).active());
+        }
+        long aborted = ids.stream().filter(id -> "Aborted".equals(state(id))).count();
+        assertThat(aborted).isGreaterThanOrEqualTo(1);
+        for (int i = 0; i < ids.size(); i++) {
+            long id = ids.get(i);
+            List<String> types = eventTypes(id);
+            if ("Aborted".equals(state(id))) {
+                // the slow move that was in flight was discarded: nothing after the abort, the canary stays at 0
+                assertThat(types.get(types.size() - 1)).as("release %d: %s", id, types).isEqualTo("Aborted");
+                assertThat(types.stream().filter("Aborted"::equals).count()).isEqualTo(1);
+                var canary = client.apps().deployments().inNamespace(ns).withName(KubeNames.canary(names.get(i))).get();
+                assertThat(canary == null ? 0 : canary.getSpec().getReplicas()).isZero();
+            } else {
+                assertThat(state(id)).isEqualTo("Promoted");
+                assertThat(types.stream().filter("StepCompleted"::equals).count()).isEqualTo(3);
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ReplicaSignalsTest.SlowPoll.class)
+@io.quarkus.test.kubernetes.client.WithKubernetesTestServer(crud = true)
 class ReplicaSignalsTest extends EngineFixture {
 
     public static class SlowPoll implements QuarkusTestProfile {
@@ -78,5 +79,42 @@ class ReplicaSignalsTest extends EngineFixture {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> signals.received() > before);
         assertThat(engine.wakeups()).isGreaterThan(woken);
+    }
+
+    @Test
+    void withPollingAtTenMinutesAFinishedJobAndAnotherReplicasChangeStillMoveTheRelease() throws Exception {
+        String name = unique("wake");
+        String ns = unique("wake");
+        jobTemplate("wake-migration", Map.of());
+        rollout(name, """
+                  target: {namespace: %s}
+                  preDeployHooks:
+                    - {name: migrate, jobTemplate: wake-migration}
+                  canarySteps:
+                    - pause: {}
+                    - pause: {duration: 1h}
+                """.formatted(ns));
+        long id = release(name, "1.0.0");
+        // the hook Job finishes (the sandbox completes it at once); only the cluster watch can tell the engine
+        await().atMost(Duration.ofSeconds(10)).until(() -> eventTypes(id).contains("HookStarted"));
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> "Paused".equals(state(id)));
+        assertThat(eventTypes(id)).contains("HookSucceeded", "HooksCompleted");
+
+        // another replica resumes it: its commit and its NOTIFY are all this engine hears of it
+        long heard = signals.received();
+        try (Connection c = DriverManager.getConnection(PostgresResource.jdbcUrl(), "postgres", null);
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("update release set state = 'Progressing', pause_kind = null, current_step = current_step + 1, "
+                    + "step_data = null, due_at = timestamptz '1970-01-01 00:00:01+00', lock_version = lock_version + 1 where id = " + id);
+            s.execute("insert into release_event (release_id, type, from_state, to_state, actor, at) values (" + id
+                    + ", 'Resumed', 'Paused', 'Progressing', 'user:elsewhere', now())");
+            s.execute("select pg_notify('" + ReplicaSignals.CHANNEL + "', 'another-replica')");
+            c.commit();
+        }
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> eventTypes(id).stream().filter("Paused"::equals).count() == 2);
+        assertThat(signals.received()).isGreaterThan(heard);
+        assertThat(get(id).getInt("currentStep")).isEqualTo(1);
     }
 }

@@ -41,8 +41,8 @@ class TwoEnginesTest extends EngineFixture {
     @Test
     void twoEnginesShareTheWorkAndNeverActOnOneReleaseTogether() {
         engine.stop();
-        io.kubestead.common.WorkLoop alpha = engine.newRunner("alpha");
-        io.kubestead.common.WorkLoop beta = engine.newRunner("beta");
+        io.kubestead.engine.EngineRunner alpha = engine.newRunner("alpha");
+        io.kubestead.engine.EngineRunner beta = engine.newRunner("beta");
         String ns = unique("two");
         List<Long> ids = new ArrayList<>();
         try {

@@ -92,9 +92,12 @@ class PipelineTest extends EngineFixture {
         AtomicLong inserted = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         List<Thread> writers = new ArrayList<>();
+        // a writer that fails (a lock it could not get, a column gone under it) fails the test
+        java.util.Queue<Throwable> writerFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (int w = 0; w < 4; w++) {
             boolean newStyle = w % 2 == 1;
             Thread t = new Thread(() -> write(url, newStyle, writing, inserted, writes));
+            t.setUncaughtExceptionHandler((thread, e) -> writerFailures.add(e));
             writers.add(t);
             t.start();
         }
@@ -116,6 +119,7 @@ class PipelineTest extends EngineFixture {
                 t.join();
             }
         }
+        assertThat(writerFailures).as("writers that failed").isEmpty();
         assertThat(writes.get()).isPositive();
         JsonPath done = view(name);
         assertThat(done.getLong("backfill.mismatches")).isZero();
