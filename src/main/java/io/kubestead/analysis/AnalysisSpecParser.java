@@ -188,6 +188,10 @@ public final class AnalysisSpecParser {
                 v.error("is not a valid header name");
                 continue;
             }
+            if ("host".equalsIgnoreCase(name)) {
+                v.error("is set by Kubestead from the URL's host");
+                continue;
+            }
             if (v.value() instanceof String || v.value() instanceof Number || v.value() instanceof Boolean) {
                 String text = v.value() instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v.value());
                 if (io.kubestead.common.Text.hasControl(text)) {

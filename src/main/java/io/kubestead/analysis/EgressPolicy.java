@@ -19,8 +19,10 @@ import io.kubestead.kube.SandboxCluster;
 /**
  * Where metric providers may connect. Loopback, link-local (cloud metadata), unspecified and multicast addresses
  * are refused unless kubestead.analysis.allowed-hosts names them; when that list is set, only what it names is
- * reachable. A host is resolved and every address checked before the request; the JVM's address cache then hands
- * the same addresses to the connection. In sandbox mode Kubestead's own demo metric source is reachable.
+ * reachable. A host is resolved once and every address checked; a plain-http request then connects to the checked
+ * address itself (the name goes in the Host header), so a second answer of the name server (DNS rebinding) is never
+ * asked for. An https request connects by name (its certificate must match it) and gets the JVM's cached answer. In
+ * sandbox mode Kubestead's own demo metric source is reachable.
  */
 @ApplicationScoped
 public class EgressPolicy {
@@ -36,17 +38,66 @@ public class EgressPolicy {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int ownPort;
 
-    /** Refuses (an Error measurement, never a detail of the target) a URL this server may not reach. */
-    public void check(URI uri) {
-        String why = refusal(uri, InetAddress::getAllByName, config.analysis().allowedHosts().orElse(null),
-                SandboxCluster.active() ? ownPort : -1);
-        if (why != null) {
-            throw new ExprException(why);
+    private volatile Resolver resolver = InetAddress::getAllByName;
+
+    /** Resolves names with this instead of the system's name service (tests play a name server with it). */
+    void resolveWith(Resolver r) {
+        resolver = r == null ? InetAddress::getAllByName : r;
+    }
+
+    /**
+     * Refuses (an Error measurement, never a detail of the target) a URL this server may not reach; else the
+     * checked address to connect to.
+     */
+    public InetAddress check(URI uri) {
+        Decision d = decide(uri, resolver, config.analysis().allowedHosts().orElse(null), SandboxCluster.active() ? ownPort : -1);
+        if (d.refusal() != null) {
+            throw new ExprException(d.refusal());
         }
+        return d.address();
+    }
+
+    /** Either why the URL may not be reached, or the address it is to be reached at. */
+    record Decision(String refusal, InetAddress address) {
     }
 
     /** Why the URL may not be reached, or null. {@code sandboxPort}: the port of the sandbox's demo source, or -1. */
     static String refusal(URI uri, Resolver resolver, List<String> allowed, int sandboxPort) {
+        return decide(uri, resolver, allowed, sandboxPort).refusal();
+    }
+
+    static Decision decide(URI uri, Resolver resolver, List<String> allowed, int sandboxPort) {
+        String why = refusalOrNull(uri);
+        if (why != null) {
+            return new Decision(why, null);
+        }
+        String host = uri.getHost();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(bare);
+        } catch (UnknownHostException | RuntimeException e) {
+            return new Decision("could not resolve " + host, null);
+        }
+        if (addresses == null || addresses.length == 0) {
+            return new Decision("could not resolve " + host, null);
+        }
+        boolean sandboxSource = sandboxPort > 0 && uri.getPort() == sandboxPort && uri.getPath() != null
+                && uri.getPath().startsWith("/sandbox/prometheus");
+        for (InetAddress a : addresses) {
+            boolean listed = allowed != null && allowed.stream().anyMatch(entry -> matches(entry.trim(), bare, a));
+            if (allowed != null && !listed && !(sandboxSource && a.isLoopbackAddress())) {
+                return new Decision(host + " is not in kubestead.analysis.allowed-hosts", null);
+            }
+            if (allowed == null && special(a) && !(sandboxSource && a.isLoopbackAddress())) {
+                return new Decision(host + " is a loopback, link-local or otherwise internal address that analysis may not reach", null);
+            }
+        }
+        return new Decision(null, addresses[0]);
+    }
+
+    /** What is wrong with the URL before its host is even resolved, or null. */
+    private static String refusalOrNull(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return "only http and https URLs are allowed";
@@ -63,27 +114,21 @@ public class EgressPolicy {
             // 127.1, 2130706433, 0177.0.0.1: read differently by different clients, so never trusted
             return "the address " + host + " is not in dotted-quad form";
         }
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(bare);
-        } catch (UnknownHostException | RuntimeException e) {
-            return "could not resolve " + host;
-        }
-        if (addresses.length == 0) {
-            return "could not resolve " + host;
-        }
-        boolean sandboxSource = sandboxPort > 0 && uri.getPort() == sandboxPort && uri.getPath() != null
-                && uri.getPath().startsWith("/sandbox/prometheus");
-        for (InetAddress a : addresses) {
-            boolean listed = allowed != null && allowed.stream().anyMatch(entry -> matches(entry.trim(), bare, a));
-            if (allowed != null && !listed && !(sandboxSource && a.isLoopbackAddress())) {
-                return host + " is not in kubestead.analysis.allowed-hosts";
-            }
-            if (allowed == null && special(a) && !(sandboxSource && a.isLoopbackAddress())) {
-                return host + " is a loopback, link-local or otherwise internal address that analysis may not reach";
-            }
-        }
         return null;
+    }
+
+    /**
+     * The URL to send a plain-http request to: the same, with the checked address in place of the name. Https URLs
+     * are sent as they are (the certificate names the host).
+     */
+    static URI pinned(URI uri, InetAddress address) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || address == null) {
+            return uri;
+        }
+        String literal = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress().replaceAll("%.*", "") + "]"
+                : address.getHostAddress();
+        return URI.create("http://" + literal + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     /** Loopback, unspecified, link-local (169.254/16 with cloud metadata, fe80::/10), multicast, and their mapped forms. */

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @io.kubestead.common.RemoteCall
 public class MetricProviders {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MetricProviders.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Response bodies are read up to this size; a larger one is an error, never buffered whole. */
     static final int MAX_BODY = 1024 * 1024;
@@ -185,9 +187,13 @@ public class MetricProviders {
      * connect) and never quote the body or the headers; a Prometheus error document is read for its errorType.
      */
     private JsonNode get(URI uri, Map<String, String> headers, Duration timeout, boolean prometheus) {
-        egress.check(uri);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET().header("Accept", "application/json");
-        headers.forEach(b::header);
+        java.net.InetAddress address = egress.check(uri);
+        HttpRequest.Builder b = request(uri, address).timeout(timeout).GET().header("Accept", "application/json");
+        headers.forEach((name, value) -> {
+            if (!"host".equalsIgnoreCase(name)) {
+                b.header(name, value);
+            }
+        });
         try {
             HttpResponse<java.io.InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
@@ -227,6 +233,27 @@ public class MetricProviders {
             throw new ExprException("interrupted");
         } catch (IllegalArgumentException e) {
             throw new ExprException("the request is not valid (a header name or value)");
+        }
+    }
+
+    private static volatile boolean hostHeaderRefused;
+
+    /**
+     * A request to the checked address: for plain http the connection goes to that address and the name travels in
+     * the Host header (the JVM allows that with jdk.httpclient.allowRestrictedHeaders=host, set at start).
+     */
+    private static HttpRequest.Builder request(URI uri, java.net.InetAddress address) {
+        URI direct = EgressPolicy.pinned(uri, address);
+        if (direct.equals(uri) || hostHeaderRefused) {
+            return HttpRequest.newBuilder(uri);
+        }
+        try {
+            return HttpRequest.newBuilder(direct).header("Host", uri.getRawAuthority());
+        } catch (IllegalArgumentException e) {
+            hostHeaderRefused = true;
+            LOG.warn("This JVM refuses a Host header (start it with -Djdk.httpclient.allowRestrictedHeaders=host): "
+                    + "metric requests connect by name and rely on the JVM's address cache");
+            return HttpRequest.newBuilder(uri);
         }
     }
 

@@ -12,6 +12,10 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class KubesteadMain {
 
     public static void main(String... args) {
+        // metric requests connect to the address the egress policy checked and name the host in a Host header
+        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        }
         EmbeddedDatabase.startIfUnconfigured();
         SandboxCluster.startIfNeeded();
         Quarkus.run(args);

@@ -198,21 +198,40 @@ public class Reconciler {
         return claim(runner, key, abortLane, null);
     }
 
-    /** @param only one release to claim if it is due and free (tests), or null for the first due */
+    private final java.util.concurrent.atomic.AtomicLong lastRecovery = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * @param only one release to claim if it is due and free (tests), or null for the first due
+     */
     Claim claim(String runner, int key, boolean abortLane, Long only) {
+        // the fast path takes only unclaimed releases; claims of dead or silent workers are looked for when nothing
+        // else is due, and at least once a second (reading pg_locks is not free)
+        long t = System.nanoTime();
+        long last = lastRecovery.get();
+        boolean recover = abortLane || only != null || (t - last > 1_000_000_000L && lastRecovery.compareAndSet(last, t));
+        Claim c = claim(runner, key, abortLane, only, recover);
+        if (c == null && !recover) {
+            lastRecovery.set(t);
+            c = claim(runner, key, abortLane, only, true);
+        }
+        return c;
+    }
+
+    private Claim claim(String runner, int key, boolean abortLane, Long only, boolean recover) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            // a claim lost with the database's last transactions is harmless: its holder's commit fails the fence
+            em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
             Instant now = clock.instant();
             // free: never claimed, its lease over, or its runner dead (its liveness lock gone with its session)
-            String free = Lease.FREE;
             String which = abortLane
-                    ? "requested_action = 'abort' and due_at <= ?1 and (" + free + " or claimed_by not like '%" + ABORT_LANE + "')"
-                    : "requested_action is null and due_at <= ?1 and " + free;
-            @SuppressWarnings("unchecked")
+                    ? "requested_action = 'abort' and due_at <= ?1 and (claimed_by not like '%" + ABORT_LANE + "' or " + Lease.FREE + ")"
+                    : "requested_action is null and due_at <= ?1 and " + (recover ? Lease.FREE : "claimed_by is null");
             var select = em.createNativeQuery("select id, due_at from release where " + which
                     + (only == null ? "" : " and id = ?2") + " order by due_at limit 1 for update skip locked").setParameter(1, now);
             if (only != null) {
                 select.setParameter(2, only);
             }
+            @SuppressWarnings("unchecked")
             List<Object[]> rows = select.getResultList();
             if (rows.isEmpty()) {
                 return null;

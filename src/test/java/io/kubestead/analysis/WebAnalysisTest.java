@@ -292,4 +292,51 @@ class WebAnalysisTest extends EngineFixture {
                 """).put("/api/v1/analysis-templates/env-grab").then().statusCode(400)
                 .body("errors[0].path", org.hamcrest.Matchers.equalTo("analysisTemplate.provider.web.headers.X-Steal.valueFrom.env"));
     }
+
+    @Inject
+    EgressPolicy egress;
+
+    @Inject
+    MetricProviders providers;
+
+    @Test
+    void theNameIsResolvedOnceAndTheRequestGoesToTheCheckedAddress() throws Exception {
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/pinned")).willReturn(okJson("{\"v\": 7}")));
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        // a name no real name server knows: only the answer the policy checked can take the request anywhere
+        egress.resolveWith(host -> {
+            if (!"metrics.pinned.test".equals(host)) {
+                throw new java.net.UnknownHostException(host);
+            }
+            // a rebinding name server: the first answer passes the policy, any later one would be the metadata address
+            return new java.net.InetAddress[] { java.net.InetAddress.getByName(lookups.getAndIncrement() == 0
+                    ? "127.0.0.1" : "169.254.169.254") };
+        });
+        try {
+            MetricProviders.Reading r = providers.measure(new AnalysisSpec.Web("http://metrics.pinned.test:" + wiremock.port()
+                    + "/pinned", "$.v", Map.of(), java.time.Duration.ofSeconds(5)), Map.of());
+            assertThat(r.value()).isEqualTo(7.0);
+            assertThat(lookups.get()).isEqualTo(1);
+            wiremock.verify(getRequestedFor(urlEqualTo("/pinned")).withHeader("Host",
+                    equalTo("metrics.pinned.test:" + wiremock.port())));
+            // the next measurement resolves again, and the rebound answer is refused before any connection
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> providers.measure(new AnalysisSpec.Web(
+                    "http://metrics.pinned.test:" + wiremock.port() + "/pinned", "$.v", Map.of(), java.time.Duration.ofSeconds(5)),
+                    Map.of())).hasMessageContaining("metrics.pinned.test is not in kubestead.analysis.allowed-hosts");
+            wiremock.verify(1, getRequestedFor(urlEqualTo("/pinned")));
+        } finally {
+            egress.resolveWith(null);
+        }
+    }
+
+    @Test
+    void aTemplateMayNotSetTheHostHeader() {
+        given().contentType(YAML).body("""
+                analysisTemplate:
+                  name: host-header
+                  provider:
+                    web: {url: 'http://127.0.0.1:%d/x', jsonPath: $.v, headers: {Host: internal.example}}
+                """.formatted(wiremock.port())).put("/api/v1/analysis-templates/host-header").then().statusCode(400)
+                .body("errors[0].path", org.hamcrest.Matchers.equalTo("analysisTemplate.provider.web.headers.Host"));
+    }
 }

@@ -86,4 +86,45 @@ public abstract class EngineFixture extends ApiTest {
         return client.batch().v1().jobs().inNamespace(namespace).withLabel(KubeNames.LABEL_RELEASE, String.valueOf(release))
                 .list().getItems();
     }
+
+    /**
+     * Moves made twice or on a stale view, read from the history of promoted releases with {@code steps} canary
+     * steps: an event that does not start in the state the previous one left, a step completed other than once, an
+     * end other than one Promoted. Adds the engines named in the events to {@code engines}.
+     */
+    public static long doubleActions(List<Long> ids, int steps, java.util.Set<Object> engines) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            long wrong = 0;
+            Map<Long, List<io.kubestead.rollout.ReleaseEvent>> byRelease = new java.util.HashMap<>();
+            for (io.kubestead.rollout.ReleaseEvent e : io.kubestead.rollout.ReleaseEvent
+                    .<io.kubestead.rollout.ReleaseEvent>list("releaseId in ?1 order by id", ids)) {
+                byRelease.computeIfAbsent(e.releaseId, k -> new java.util.ArrayList<>()).add(e);
+            }
+            for (long id : ids) {
+                io.kubestead.rollout.ReleaseState state = null;
+                Map<Object, Integer> completed = new java.util.HashMap<>();
+                long promoted = 0;
+                for (io.kubestead.rollout.ReleaseEvent e : byRelease.getOrDefault(id, List.of())) {
+                    if (state != null && e.fromState != state) {
+                        wrong++;
+                    }
+                    state = e.toState;
+                    if (e.details != null && e.details.get("engine") != null) {
+                        engines.add(e.details.get("engine"));
+                    }
+                    if ("StepCompleted".equals(e.type)) {
+                        completed.merge(e.details.get("step"), 1, Integer::sum);
+                    }
+                    if ("Promoted".equals(e.type)) {
+                        promoted++;
+                    }
+                }
+                for (int step = 0; step < steps; step++) {
+                    wrong += Math.abs(completed.getOrDefault(step, 0) - 1);
+                }
+                wrong += Math.abs(promoted - 1);
+            }
+            return wrong;
+        });
+    }
 }

@@ -69,30 +69,9 @@ class TwoEnginesTest extends EngineFixture {
         }
 
         Set<Object> enginesSeen = new HashSet<>();
-        QuarkusTransaction.requiringNew().run(() -> {
-            for (long id : ids) {
-                List<ReleaseEvent> events = ReleaseEvent.list("releaseId = ?1 order by id", id);
-                ReleaseState state = null;
-                Map<Object, Integer> stepsCompleted = new HashMap<>();
-                for (ReleaseEvent e : events) {
-                    // every event starts from the state the previous one left: no move was made on a stale view
-                    if (state != null) {
-                        assertThat(e.fromState).as("release %d, event %s", id, e.type).isEqualTo(state);
-                    }
-                    state = e.toState;
-                    if (e.details != null && e.details.get("engine") != null) {
-                        enginesSeen.add(e.details.get("engine"));
-                    }
-                    if ("StepCompleted".equals(e.type)) {
-                        stepsCompleted.merge(e.details.get("step"), 1, Integer::sum);
-                    }
-                }
-                assertThat(stepsCompleted).as("release %d", id).isEqualTo(Map.of(0, 1, 1, 1, 2, 1));
-                assertThat(events.stream().filter(e -> "Promoted".equals(e.type)).count()).isEqualTo(1);
-                assertThat(events.stream().filter(e -> "Paused".equals(e.type)).count()).isEqualTo(1);
-                assertThat(state).isEqualTo(ReleaseState.Promoted);
-            }
-        });
+        assertThat(doubleActions(ids, 3, enginesSeen)).isZero();
+        QuarkusTransaction.requiringNew().run(() -> assertThat(ReleaseEvent.count(
+                "releaseId in ?1 and type = 'Paused'", ids)).isEqualTo(RELEASES));
         assertThat(enginesSeen).contains("alpha", "beta");
     }
 }
