@@ -1,6 +1,7 @@
 package io.kubestead.common;
 
 import java.time.Instant;
+import java.util.Map;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
@@ -15,10 +16,10 @@ import jakarta.persistence.EntityManager;
 @Embeddable
 public class Lease {
 
-    /** The SQL condition (with the current time as parameter ?1) that a row's claim is free. */
-    public static final String FREE = "(claimed_by is null or lease_until < ?1 or not " + Liveness.CLAIM_ALIVE + ")";
+    /** The SQL condition (with the current time as parameter :now) that a row's claim is free. */
+    public static final String FREE = "(claimed_by is null or lease_until < :now or not " + Liveness.CLAIM_ALIVE + ")";
     /** The SQL expression of when a row wants attention: its lease's end while one holds, else {@code due}. */
-    public static final String AFTER_LEASE = "case when claimed_by is not null and lease_until > ?1 then lease_until else %s end";
+    public static final String AFTER_LEASE = "case when claimed_by is not null and lease_until > :now then lease_until else %s end";
 
     @Column(name = "claimed_by")
     public String claimedBy;
@@ -29,12 +30,25 @@ public class Lease {
     @Column(name = "lease_until")
     public Instant leaseUntil;
 
-    /** Claims a row already locked by the caller's transaction, raising its fencing version. */
-    public static void take(EntityManager em, String table, String keyColumn, Object key, String holder, int livenessKey,
-            Instant until) {
-        em.createNativeQuery("update " + table + " set claimed_by = ?2, claim_key = ?3, lease_until = ?4, "
-                + "lock_version = lock_version + 1 where " + keyColumn + " = ?1").setParameter(1, key).setParameter(2, holder)
-                .setParameter(3, livenessKey).setParameter(4, until).executeUpdate();
+    /**
+     * Claims the first row of {@code table} that {@code where} selects (parameters named in {@code params}, the
+     * current time as {@code :now}), skipping rows other transactions have locked, in one statement: the row comes
+     * back with its fencing version raised, or null when none is free. The transaction commits asynchronously: a
+     * claim lost with the database's last transactions is harmless (its holder's result fails the fence).
+     */
+    public static <T> T claimNext(EntityManager em, Class<T> type, String table, String keyColumn, String where,
+            String order, Map<String, Object> params, String holder, int livenessKey, Instant until) {
+        var q = em.createNativeQuery("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
+                + "next as (select " + keyColumn + " from " + table + " where " + where + " order by " + order
+                + " limit 1 for update skip locked) "
+                + "update " + table + " t set claimed_by = :holder, claim_key = :key, lease_until = :until, "
+                + "lock_version = t.lock_version + 1 from next, cfg where t." + keyColumn + " = next." + keyColumn
+                + " and cfg.v is not null returning t.*", type)
+                .setParameter("holder", holder).setParameter("key", livenessKey).setParameter("until", until);
+        params.forEach(q::setParameter);
+        @SuppressWarnings("unchecked")
+        java.util.List<T> rows = q.getResultList();
+        return rows.isEmpty() ? null : rows.get(0);
     }
 
     /** Gives up a claim whose result was discarded, if it is still this holder's (the fencing version stays). */

@@ -16,7 +16,6 @@ import io.kubestead.analysis.AnalysisService;
 import io.kubestead.common.Durations;
 import io.kubestead.engine.Action;
 import io.kubestead.engine.ReleaseActions;
-import io.kubestead.rollout.Release;
 import io.kubestead.rollout.ReleaseService;
 import io.kubestead.rollout.ReleaseState;
 import io.kubestead.rollout.ReleaseView;
@@ -93,35 +92,19 @@ public class ConsoleService {
     public List<Row> overview() {
         Instant now = clock.instant();
         Instant day = now.minus(Duration.ofDays(1));
-        List<Release> list = new ArrayList<>();
-        for (Object[] row : Release.getEntityManager().createQuery("select r.id, r.rolloutName, r.version, r.pipelinePhase, "
-                + "r.state, r.weight, r.updatedAt, r.finishedAt from Release r where r.state in ?1 or r.finishedAt > ?2 "
-                + "order by r.id desc", Object[].class).setParameter(1, ReleaseState.ACTIVE).setParameter(2, day)
-                .setMaxResults(300).getResultList()) {
-            Release r = new Release();
-            r.id = (Long) row[0];
-            r.rolloutName = (String) row[1];
-            r.version = (String) row[2];
-            r.pipelinePhase = (String) row[3];
-            r.state = (ReleaseState) row[4];
-            r.weight = (Integer) row[5];
-            r.updatedAt = (Instant) row[6];
-            r.finishedAt = (Instant) row[7];
-            list.add(r);
-        }
         List<Row> rows = new ArrayList<>();
-        for (Release r : list) {
+        for (io.kubestead.rollout.ReleaseBrief r : releases.recent(day, 300)) {
             String group;
-            if (r.state == ReleaseState.Paused || r.state == ReleaseState.Failed
-                    || (r.state == ReleaseState.Aborted && r.finishedAt != null && r.finishedAt.isAfter(now.minus(Duration.ofHours(1))))) {
+            if (r.state() == ReleaseState.Paused || r.state() == ReleaseState.Failed || (r.state() == ReleaseState.Aborted
+                    && r.finishedAt() != null && r.finishedAt().isAfter(now.minus(Duration.ofHours(1))))) {
                 group = "attention";
-            } else if (r.state.active()) {
+            } else if (r.state().active()) {
                 group = "progressing";
             } else {
                 group = "finished";
             }
-            rows.add(new Row(r.id, r.rolloutName, r.version, r.pipelinePhase == null ? "" : r.pipelinePhase, r.state.name(),
-                    r.weight, since(r.updatedAt, now), group));
+            rows.add(new Row(r.id(), r.rollout(), r.version(), r.phase() == null ? "" : r.phase(), r.state().name(),
+                    r.weight(), since(r.updatedAt(), now), group));
         }
         List<String> order = List.of("attention", "progressing", "finished");
         rows.sort(Comparator.comparingInt((Row r) -> order.indexOf(r.group())).thenComparing(Row::id, Comparator.reverseOrder()));

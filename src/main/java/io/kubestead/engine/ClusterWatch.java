@@ -7,7 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubestead.common.KubesteadConfig;
 import io.kubestead.kube.KubeNames;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -35,13 +33,10 @@ public class ClusterWatch {
     KubernetesClient client;
 
     @Inject
-    EntityManager em;
-
-    @Inject
-    Clock clock;
-
-    @Inject
     Engine engine;
+
+    @Inject
+    io.kubestead.rollout.ReleaseService releases;
 
     @Inject
     KubesteadConfig config;
@@ -101,12 +96,7 @@ public class ClusterWatch {
             return;
         }
         try {
-            int changed = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                    // a release under a move is nudged too: the move's commit keeps the earlier due time
-                    "update release set due_at = ?1 where id = ?2 and (due_at > ?1 or claimed_by is not null) "
-                            + "and state in ('RunningHooks', 'Progressing') and requested_action is null")
-                    .setParameter(1, clock.instant()).setParameter(2, id).executeUpdate());
-            if (changed > 0) {
+            if (releases.nudge(id)) {
                 engine.wake();
             }
         } catch (RuntimeException e) {

@@ -150,7 +150,7 @@ public class Reconciler {
         return QuarkusTransaction.requiringNew().call(() -> {
             Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("due_at")
                     + ") from release where due_at is not null and requested_action is "
-                    + (aborts ? "not null" : "null")).setParameter(1, clock.instant()).getSingleResult();
+                    + (aborts ? "not null" : "null")).setParameter("now", clock.instant()).getSingleResult();
             return v == null ? null : Timestamps.instant(v);
         });
     }
@@ -219,32 +219,28 @@ public class Reconciler {
 
     private Claim claim(String runner, int key, boolean abortLane, Long only, boolean recover) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            // a claim lost with the database's last transactions is harmless: its holder's commit fails the fence
-            em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
             Instant now = clock.instant();
             // free: never claimed, its lease over, or its runner dead (its liveness lock gone with its session)
+            String free = Lease.FREE;
             String which = abortLane
-                    ? "requested_action = 'abort' and due_at <= ?1 and (claimed_by not like '%" + ABORT_LANE + "' or " + Lease.FREE + ")"
-                    : "requested_action is null and due_at <= ?1 and " + (recover ? Lease.FREE : "claimed_by is null");
-            var select = em.createNativeQuery("select id, due_at from release where " + which
-                    + (only == null ? "" : " and id = ?2") + " order by due_at limit 1 for update skip locked").setParameter(1, now);
+                    ? "requested_action = 'abort' and due_at <= :now and (claimed_by not like '%" + ABORT_LANE + "' or " + free + ")"
+                    : "requested_action is null and due_at <= :now and " + (recover ? free : "claimed_by is null");
+            Map<String, Object> params = new HashMap<>();
+            params.put("now", now);
             if (only != null) {
-                select.setParameter(2, only);
+                which += " and id = :only";
+                params.put("only", only);
             }
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = select.getResultList();
-            if (rows.isEmpty()) {
+            Release r = Lease.claimNext(em, Release.class, "release", "id", which, "due_at", params, runner, key,
+                    now.plus(config.engine().lease()));
+            if (r == null) {
                 return null;
             }
-            long id = ((Number) rows.get(0)[0]).longValue();
-            Instant due = Timestamps.instant(rows.get(0)[1]);
-            Lease.take(em, "release", "id", id, runner, key, now.plus(config.engine().lease()));
-            if (due.isAfter(FIRST)) {
+            if (r.dueAt.isAfter(FIRST)) {
                 // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
-                lag.record(due.isAfter(now) ? Duration.ZERO : Duration.between(due, now));
+                lag.record(r.dueAt.isAfter(now) ? Duration.ZERO : Duration.between(r.dueAt, now));
             }
-            Release r = em.find(Release.class, id);
-            return new Claim(id, r.lockVersion, runner, r.dueAt, r.workingCopy());
+            return new Claim(r.id, r.lockVersion, runner, r.dueAt, r.workingCopy());
         });
     }
 
@@ -389,7 +385,8 @@ public class Reconciler {
         }
 
         private void start() {
-            ReleasePreparation.Prepared prepared = preparation.prepare(r);
+            ReleasePreparation.Phase phase = ReleasePreparation.Phase.of(r);
+            ReleasePreparation.Prepared prepared = phase == null || r.schemaDone ? null : preparation.prepare(phase);
             if (prepared != null && !prepared.ok()) {
                 Map<String, Object> d = details();
                 d.putAll(prepared.details());
@@ -397,8 +394,11 @@ public class Reconciler {
                         + "; no hook ran, no canary was created and no traffic moved", d);
                 return;
             }
-            if (prepared != null && prepared.atCommit() != null) {
-                atCommit(prepared.atCommit());
+            if (prepared != null) {
+                r.schemaDone = true;
+                if (prepared.atCommit() != null) {
+                    atCommit(prepared.atCommit());
+                }
             }
             if (prepared != null && !prepared.details().isEmpty()) {
                 Map<String, Object> d = details();
@@ -727,10 +727,11 @@ public class Reconciler {
         private void record(String type, ReleaseState to, String actor, String reason, Map<String, Object> details) {
             io.kubestead.rollout.ReleaseEvent e = history.transition(r, type, to, actor, reason, details);
             events.add(e);
-            if (!to.active()) {
+            ReleasePreparation.Phase phase = ReleasePreparation.Phase.of(r);
+            if (!to.active() && phase != null) {
                 // the pipeline's bookkeeping of a finished phase, in the commit (after the release's row lock)
                 writes.add(managed -> {
-                    Map<String, Object> more = preparation.finished(managed, to);
+                    Map<String, Object> more = preparation.finished(phase, to);
                     if (!more.isEmpty()) {
                         Map<String, Object> d = e.details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(e.details);
                         d.putAll(more);

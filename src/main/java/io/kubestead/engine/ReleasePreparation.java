@@ -12,11 +12,18 @@ import io.kubestead.rollout.ReleaseState;
  */
 public interface ReleasePreparation {
 
-    /** Before the release's hooks: whether the release may start, and what to write when its move commits. */
-    Prepared prepare(Release release);
+    /** Before the hooks of a phase's release: whether it may start, and what to write when its move commits. */
+    Prepared prepare(Phase phase);
 
-    /** When the release finishes (Promoted, Aborted or Failed): details for its last event. */
-    Map<String, Object> finished(Release release, ReleaseState state);
+    /** When a phase's release finishes (Promoted, Aborted or Failed): details for its last event. */
+    Map<String, Object> finished(Phase phase, ReleaseState state);
+
+    /** A release that runs one phase of a pipeline. */
+    record Phase(long release, String pipeline, String phase) {
+        static Phase of(Release r) {
+            return r.pipelineName == null ? null : new Phase(r.id, r.pipelineName, r.pipelinePhase);
+        }
+    }
 
     /** @param atCommit the bookkeeping to write with the release's move (nothing when null) */
     record Prepared(boolean ok, String reason, Map<String, Object> details, Runnable atCommit) {

@@ -111,9 +111,9 @@ public class Backfills {
     Instant nextDue() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("coalesce(next_at, ?1)")
+            Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("coalesce(next_at, :now)")
                     + ") from backfill where state = 'Running'")
-                    .setParameter(1, now).getSingleResult();
+                    .setParameter("now", now).getSingleResult();
             return v == null ? null : Timestamps.instant(v);
         });
     }
@@ -139,16 +139,10 @@ public class Backfills {
         int key = livenessKey();
         Object[] claimed = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            @SuppressWarnings("unchecked")
-            List<String> names = em.createNativeQuery("select pipeline_name from backfill where state = 'Running' "
-                    + "and (next_at is null or next_at <= ?1) and " + Lease.FREE
-                    + " order by next_at nulls first limit 1 for update skip locked")
-                    .setParameter(1, now).getResultList();
-            if (names.isEmpty()) {
-                return null;
-            }
-            Lease.take(em, "backfill", "pipeline_name", names.get(0), runnerId, key, now.plus(config.engine().lease()));
-            return new Object[] { em.find(Backfill.class, names.get(0)), em.find(Pipeline.class, names.get(0)), now };
+            Backfill b = Lease.claimNext(em, Backfill.class, "backfill", "pipeline_name", "state = 'Running' and "
+                    + "(next_at is null or next_at <= :now) and " + Lease.FREE, "next_at nulls first", Map.of("now", now),
+                    runnerId, key, now.plus(config.engine().lease()));
+            return b == null ? null : new Object[] { b, em.find(Pipeline.class, b.pipelineName), now };
         });
         if (claimed == null) {
             return false;

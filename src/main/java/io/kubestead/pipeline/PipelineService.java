@@ -29,7 +29,7 @@ import io.kubestead.common.Names;
 import io.kubestead.engine.Action;
 import io.kubestead.engine.ReleaseActions;
 import io.kubestead.engine.ReleasePreparation;
-import io.kubestead.rollout.Release;
+import io.kubestead.rollout.ReleaseBrief;
 import io.kubestead.rollout.ReleaseService;
 import io.kubestead.rollout.ReleaseState;
 import io.kubestead.rollout.ReleaseView;
@@ -193,29 +193,8 @@ public class PipelineService implements ReleasePreparation {
         return Backfills.JSON.convertValue(p.plan, Plan.class);
     }
 
-    /** The latest release of each phase of the given pipelines, in one query: pipeline → phase → release. */
-    static Map<String, Map<String, Release>> phaseReleases(List<String> pipelines) {
-        Map<String, Map<String, Release>> out = new java.util.HashMap<>();
-        if (pipelines.isEmpty()) {
-            return out;
-        }
-        for (Object[] row : Release.getEntityManager().createQuery("select r.id, r.pipelineName, r.pipelinePhase, r.state, "
-                + "r.finishedAt from Release r where r.pipelineName in ?1 order by r.id", Object[].class)
-                .setParameter(1, pipelines).getResultList()) {
-            // a light copy: gates and summaries read only these fields
-            Release r = new Release();
-            r.id = (Long) row[0];
-            r.pipelineName = (String) row[1];
-            r.pipelinePhase = (String) row[2];
-            r.state = (ReleaseState) row[3];
-            r.finishedAt = (Instant) row[4];
-            out.computeIfAbsent(r.pipelineName, k -> new java.util.HashMap<>()).put(r.pipelinePhase, r);
-        }
-        return out;
-    }
-
-    static Map<String, Release> phaseReleases(Pipeline p) {
-        return phaseReleases(List.of(p.name)).getOrDefault(p.name, Map.of());
+    Map<String, ReleaseBrief> phaseReleases(Pipeline p) {
+        return releases.byPipelinePhase(List.of(p.name)).getOrDefault(p.name, Map.of());
     }
 
     /** Active pipelines for the overview: where each is, and how many gates of its next phase are unmet. */
@@ -257,10 +236,10 @@ public class PipelineService implements ReleasePreparation {
                 fills.put(b.pipelineName, b);
             }
         }
-        Map<String, Map<String, Release>> releasesByPipeline = phaseReleases(names);
+        Map<String, Map<String, ReleaseBrief>> releasesByPipeline = releases.byPipelinePhase(names);
         List<Summary> out = new ArrayList<>();
         for (Pipeline p : list) {
-            Map<String, Release> rel = releasesByPipeline.getOrDefault(p.name, Map.of());
+            Map<String, ReleaseBrief> rel = releasesByPipeline.getOrDefault(p.name, Map.of());
             String current = null;
             String next = null;
             for (String phase : PipelineRequest.PHASES) {
@@ -272,7 +251,7 @@ public class PipelineService implements ReleasePreparation {
             }
             Backfill b = fills.get(p.name);
             int blocked = next == null ? 0 : (int) gates(p, next, b, rel, null).stream().filter(g -> !g.ok()).count();
-            out.add(new Summary(p.name, p.rolloutName, p.state, current, current == null ? null : rel.get(current).state,
+            out.add(new Summary(p.name, p.rolloutName, p.state, current, current == null ? null : rel.get(current).state(),
                     next, blocked, PipelineView.Progress.of(b, clock.instant())));
         }
         return out;
@@ -285,10 +264,10 @@ public class PipelineService implements ReleasePreparation {
     PipelineView view(Pipeline p) {
         Plan plan = plan(p);
         Backfill b = Backfill.findById(p.name);
-        Map<String, Release> rel = phaseReleases(p);
+        Map<String, ReleaseBrief> rel = phaseReleases(p);
         List<PipelineView.Phase> phases = new ArrayList<>();
         for (String phase : PipelineRequest.PHASES) {
-            Release r = rel.get(phase);
+            ReleaseBrief r = rel.get(phase);
             @SuppressWarnings("unchecked")
             Map<String, String> target = (Map<String, String>) p.phases.get(phase);
             List<String> sql = switch (phase) {
@@ -297,7 +276,7 @@ public class PipelineService implements ReleasePreparation {
                 default -> plan.contract();
             };
             phases.add(new PipelineView.Phase(phase, target.get("version"), target.get("image"),
-                    r == null ? null : releases.get(String.valueOf(r.id)), sql, gates(p, phase, b, rel, null)));
+                    r == null ? null : releases.get(String.valueOf(r.id())), sql, gates(p, phase, b, rel, null)));
         }
         return new PipelineView(p.name, p.rolloutName, p.databaseName, p.state, p.schemaState, p.change,
                 p.confidenceWindow, phases, PipelineView.Progress.of(b, clock.instant()),
@@ -309,19 +288,19 @@ public class PipelineService implements ReleasePreparation {
      * The gates of a phase, each ✓ or ✗ with why; {@code verified} is the verification query's answer just now
      * (null: use the stored one).
      */
-    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, Map<String, Release> rel, Long verified) {
+    List<PipelineView.Gate> gates(Pipeline p, String phase, Backfill b, Map<String, ReleaseBrief> rel, Long verified) {
         List<PipelineView.Gate> gates = new ArrayList<>();
         gates.add(new PipelineView.Gate("pipelineActive", "Active".equals(p.state),
                 "Active".equals(p.state) ? "the pipeline is active" : "the pipeline is " + p.state));
-        Release own = rel.get(phase);
+        ReleaseBrief own = rel.get(phase);
         gates.add(new PipelineView.Gate("notStarted", own == null,
-                own == null ? "the phase has not started" : "the phase already runs as release " + own.id + " (" + own.state + ")"));
+                own == null ? "the phase has not started" : "the phase already runs as release " + own.id() + " (" + own.state() + ")"));
         switch (phase) {
             case "migrate" -> {
-                Release expand = rel.get("expand");
-                boolean promoted = expand != null && expand.state == ReleaseState.Promoted;
+                ReleaseBrief expand = rel.get("expand");
+                boolean promoted = expand != null && expand.state() == ReleaseState.Promoted;
                 gates.add(new PipelineView.Gate("expandPromoted", promoted, expand == null ? "expand has not run"
-                        : "expand release " + expand.id + " is " + expand.state));
+                        : "expand release " + expand.id() + " is " + expand.state()));
                 boolean completed = Backfill.COMPLETED.equals(b.state);
                 gates.add(new PipelineView.Gate("backfillCompleted", completed, "backfill is " + b.state
                         + (completed ? "" : " (" + b.rowsScanned + " of ~" + (b.estimatedRows == null ? "?" : b.estimatedRows) + " rows)")));
@@ -334,12 +313,12 @@ public class PipelineService implements ReleasePreparation {
                         : b.mismatches + " rows where old and new disagree"));
             }
             case "contract" -> {
-                Release migrate = rel.get("migrate");
-                boolean promoted = migrate != null && migrate.state == ReleaseState.Promoted;
+                ReleaseBrief migrate = rel.get("migrate");
+                boolean promoted = migrate != null && migrate.state() == ReleaseState.Promoted;
                 gates.add(new PipelineView.Gate("migratePromoted", promoted, migrate == null ? "migrate has not run"
-                        : "migrate release " + migrate.id + " is " + migrate.state));
+                        : "migrate release " + migrate.id() + " is " + migrate.state()));
                 Duration window = Durations.parse(p.confidenceWindow);
-                Instant opens = promoted ? migrate.finishedAt.plus(window) : null;
+                Instant opens = promoted ? migrate.finishedAt().plus(window) : null;
                 boolean elapsed = opens != null && !clock.instant().isBefore(opens);
                 gates.add(new PipelineView.Gate("confidenceWindow", elapsed, opens == null
                         ? "starts when migrate is promoted (" + p.confidenceWindow + ")"
@@ -398,11 +377,8 @@ public class PipelineService implements ReleasePreparation {
         }
         @SuppressWarnings("unchecked")
         Map<String, String> target = (Map<String, String>) p.phases.get(phase);
-        ReleaseView created = releases.create(p.rolloutName, new ReleaseService.NewRelease(target.get("version"),
-                target.get("image")), caller);
-        Release r = Release.findById(created.id());
-        r.pipelineName = p.name;
-        r.pipelinePhase = phase;
+        releases.create(p.rolloutName, new ReleaseService.NewRelease(target.get("version"), target.get("image")), caller,
+                p.name, phase);
         p.updatedAt = clock.instant();
         return view(p);
     }
@@ -415,9 +391,9 @@ public class PipelineService implements ReleasePreparation {
             throw ApiException.conflict("Pipeline " + name + " is " + p.state + ".");
         }
         // lock order, as the engine takes them: the releases' rows first, then the pipeline's
-        for (Release r : phaseReleases(p).values()) {
-            if (r.state.active() && r.requestedAction == null) {
-                actions.act(String.valueOf(r.id), Action.ABORT, caller, reason == null ? "pipeline aborted" : reason);
+        for (ReleaseBrief r : phaseReleases(p).values()) {
+            if (r.state().active() && r.requestedAction() == null) {
+                actions.act(String.valueOf(r.id()), Action.ABORT, caller, reason == null ? "pipeline aborted" : reason);
             }
         }
         Pipeline.getEntityManager().refresh(p, LockModeType.PESSIMISTIC_WRITE);
@@ -495,16 +471,13 @@ public class PipelineService implements ReleasePreparation {
     // ---- the engine's side: schema work before a phase's hooks, bookkeeping when it ends
 
     @Override
-    public Prepared prepare(Release r) {
-        if (r.pipelineName == null || r.schemaDone) {
-            return new Prepared(true, null, Map.of(), null);
-        }
-        Pipeline read = Pipeline.findById(r.pipelineName);
+    public Prepared prepare(Phase r) {
+        Pipeline read = Pipeline.findById(r.pipeline());
         String name = read.name;
         String database = read.databaseName;
         String schemaBefore = read.schemaState;
         Plan plan = plan(read);
-        String phase = r.pipelinePhase;
+        String phase = r.phase();
         List<String> sql = switch (phase) {
             case "expand" -> plan.expand();
             case "contract" -> plan.contract();
@@ -525,7 +498,6 @@ public class PipelineService implements ReleasePreparation {
                     + e.getMessage() + " (it ran in one transaction and was rolled back; schema " + schemaBefore + ")",
                     details, null);
         }
-        r.schemaDone = true;
         String schemaAfter = switch (phase) {
             case "expand" -> plan.schemaAfterExpand();
             case "contract" -> plan.schemaAfterContract();
@@ -584,15 +556,12 @@ public class PipelineService implements ReleasePreparation {
     }
 
     @Override
-    public Map<String, Object> finished(Release r, ReleaseState state) {
-        if (r.pipelineName == null) {
-            return Map.of();
-        }
-        Pipeline p = Pipeline.findById(r.pipelineName, LockModeType.PESSIMISTIC_WRITE);
+    public Map<String, Object> finished(Phase r, ReleaseState state) {
+        Pipeline p = Pipeline.findById(r.pipeline(), LockModeType.PESSIMISTIC_WRITE);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("pipeline", p.name);
-        details.put("phase", r.pipelinePhase);
-        if (state != ReleaseState.Promoted && "expand".equals(r.pipelinePhase)) {
+        details.put("phase", r.phase());
+        if (state != ReleaseState.Promoted && "expand".equals(r.phase())) {
             Backfill b = Backfill.findById(p.name, LockModeType.PESSIMISTIC_WRITE);
             if (Backfill.RUNNING.equals(b.state) || Backfill.PAUSED.equals(b.state)) {
                 b.state = Backfill.PAUSED;
@@ -600,13 +569,13 @@ public class PipelineService implements ReleasePreparation {
                 b.updatedAt = clock.instant();
             }
         }
-        if (state == ReleaseState.Promoted && "contract".equals(r.pipelinePhase)) {
+        if (state == ReleaseState.Promoted && "contract".equals(r.phase())) {
             p.state = "Completed";
         }
         if (state != ReleaseState.Promoted) {
             details.put("schemaSafeForStable", true);
         }
-        details.put("schema", p.schemaState + (state != ReleaseState.Promoted && "migrate".equals(r.pipelinePhase)
+        details.put("schema", p.schemaState + (state != ReleaseState.Promoted && "migrate".equals(r.phase())
                 ? "; contract will not run after this migrate" : ""));
         p.updatedAt = clock.instant();
         return details;

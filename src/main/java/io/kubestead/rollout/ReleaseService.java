@@ -72,6 +72,12 @@ public class ReleaseService {
     /** Starts a release of the rollout's current revision, in Pending, with its first event. */
     @Transactional
     public ReleaseView create(String rolloutName, NewRelease request, Caller caller) {
+        return create(rolloutName, request, caller, null, null);
+    }
+
+    /** The same, as one phase of a pipeline (its schema change runs before its hooks). */
+    @Transactional
+    public ReleaseView create(String rolloutName, NewRelease request, Caller caller, String pipeline, String phase) {
         Rollout rollout = rollouts.lockLive(rolloutName);
         caller.require(Permission.RELEASE_START, rollouts.namespaceOf(rollouts.spec(rolloutName, rollout.currentRevision)));
         String actor = caller.actor();
@@ -91,6 +97,8 @@ public class ReleaseService {
         r.createdAt = now;
         r.updatedAt = now;
         r.dueAt = now;
+        r.pipelineName = pipeline;
+        r.pipelinePhase = phase;
         r.persist();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("version", r.version);
@@ -156,6 +164,38 @@ public class ReleaseService {
         e.details = details == null || details.isEmpty() ? null : details;
         e.at = at;
         return e;
+    }
+
+    /** The latest release of each phase of the given pipelines, in one query: pipeline → phase → release. */
+    public Map<String, Map<String, ReleaseBrief>> byPipelinePhase(List<String> pipelines) {
+        Map<String, Map<String, ReleaseBrief>> out = new java.util.HashMap<>();
+        if (pipelines.isEmpty()) {
+            return out;
+        }
+        for (ReleaseBrief r : Release.getEntityManager().createQuery(ReleaseBrief.SELECT
+                + "where r.pipelineName in ?1 order by r.id", ReleaseBrief.class).setParameter(1, pipelines).getResultList()) {
+            out.computeIfAbsent(r.pipeline(), k -> new java.util.HashMap<>()).put(r.phase(), r);
+        }
+        return out;
+    }
+
+    /** Releases active now or finished since {@code since}, newest first, at most {@code max}. */
+    public List<ReleaseBrief> recent(Instant since, int max) {
+        return Release.getEntityManager().createQuery(ReleaseBrief.SELECT + "where r.state in ?1 or r.finishedAt > ?2 "
+                + "order by r.id desc", ReleaseBrief.class).setParameter(1, ReleaseState.ACTIVE).setParameter(2, since)
+                .setMaxResults(max).getResultList();
+    }
+
+    /**
+     * Makes a release that waits on the cluster due now (a Job it waits for changed). A release under an engine move
+     * is made due too: the move's commit keeps the earlier time. True when it changed anything.
+     */
+    @Transactional
+    public boolean nudge(long id) {
+        Instant now = clock.instant();
+        return Release.getEntityManager().createNativeQuery("update release set due_at = ?1 where id = ?2 and "
+                + "(due_at > ?1 or claimed_by is not null) and state in ('RunningHooks', 'Progressing') and requested_action is null")
+                .setParameter(1, now).setParameter(2, id).executeUpdate() > 0;
     }
 
     /** The release of a rollout that is running now, if any. */

@@ -29,12 +29,6 @@ public enum TemplateKind {
         throw new IllegalArgumentException(collection);
     }
 
-    /** Validates a document for this kind and returns the form to store. */
-    public Map<String, Object> validate(String name, Object document) {
-        return this == JOB ? JobManifests.validate(name, document)
-                : io.kubestead.analysis.AnalysisSpecParser.validate(name, document);
-    }
-
     @Converter(autoApply = true)
     public static class DbConverter implements AttributeConverter<TemplateKind, String> {
         @Override

@@ -30,12 +30,29 @@ public class TemplateService {
     @Inject
     PodPolicy pods;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<TemplateRules> rules;
+
+    /** The rules of a kind: job templates' own, or those the feature using the kind provides. */
+    private TemplateRules rules(TemplateKind kind) {
+        for (TemplateRules r : rules) {
+            if (r.kind() == kind) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no rules for " + kind.noun + "s");
+    }
+
+    private TemplateView view(Template t) {
+        return TemplateView.of(t, rules(t.kind));
+    }
+
     @Transactional
     public Stored<TemplateView> put(TemplateKind kind, String name, byte[] body, String contentType, Caller caller,
             String client) {
         Names.requireLabel("name", name);
         Object document = Documents.read(body, contentType);
-        Map<String, Object> validated = kind.validate(name, document);
+        Map<String, Object> validated = rules(kind).validate(name, document);
         if (kind == TemplateKind.JOB) {
             pods.check(name, validated, caller, client);
         }
@@ -51,19 +68,19 @@ public class TemplateService {
             t.createdAt = now;
             t.updatedAt = now;
             t.persist();
-            return new Stored<>(TemplateView.of(t), true, true);
+            return new Stored<>(view(t), true, true);
         }
         if (t.source.equals(source)) {
-            return new Stored<>(TemplateView.of(t), false, false);
+            return new Stored<>(view(t), false, false);
         }
         t.document = validated;
         t.source = source;
         t.updatedAt = now;
-        return new Stored<>(TemplateView.of(t), false, true);
+        return new Stored<>(view(t), false, true);
     }
 
     public TemplateView get(TemplateKind kind, String name) {
-        return TemplateView.of(require(kind, name));
+        return view(require(kind, name));
     }
 
     public Page<TemplateView.Summary> list(TemplateKind kind, PageRequest page) {

@@ -6,9 +6,9 @@ import java.util.Map;
 public record TemplateView(String name, String kind, Map<String, Object> document, String source, Instant createdAt,
         Instant updatedAt) {
 
-    static TemplateView of(Template t) {
-        if (t.kind == TemplateKind.ANALYSIS) {
-            Map<String, Object> masked = io.kubestead.analysis.AnalysisSpecParser.masked(t.document);
+    static TemplateView of(Template t, TemplateRules rules) {
+        if (rules != null) {
+            Map<String, Object> masked = rules.masked(t.document);
             if (masked != null) {
                 // the text as sent holds the header values: what is served is the document with them hidden
                 return new TemplateView(t.name, t.kind.dbName, masked, "# header values are not shown\n"
