@@ -71,12 +71,17 @@ public class ClusterWatch {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                nudge(obj);
+                // what the engine just created has nothing to report yet; an object found with a status (the first
+                // list after a restart) may have
+                if (status(obj) != null) {
+                    nudge(obj);
+                }
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                if (!java.util.Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+                // only a change of status is news: a change of spec is the engine's own write
+                if (!java.util.Objects.equals(status(oldObj), status(newObj))) {
                     nudge(newObj);
                 }
             }
@@ -85,6 +90,16 @@ public class ClusterWatch {
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
             }
         };
+    }
+
+    private static Object status(HasMetadata obj) {
+        if (obj instanceof io.fabric8.kubernetes.api.model.batch.v1.Job j) {
+            return j.getStatus();
+        }
+        if (obj instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+            return d.getStatus();
+        }
+        return obj.getMetadata().getResourceVersion();
     }
 
     void nudge(HasMetadata obj) {
