@@ -16,6 +16,11 @@ public class KubesteadMain {
         if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
             System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         }
+        // an address that is not a valid URI reaches Kubestead's request checks (a 400 problem+json naming what is
+        // wrong) instead of an empty 400 from the HTTP layer
+        if (System.getProperty("vertx.disableURIValidation") == null) {
+            System.setProperty("vertx.disableURIValidation", "true");
+        }
         EmbeddedDatabase.startIfUnconfigured();
         SandboxCluster.startIfNeeded();
         Quarkus.run(args);

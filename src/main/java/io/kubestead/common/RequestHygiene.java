@@ -57,6 +57,16 @@ public class RequestHygiene {
                 errors.add(new FieldError("header " + h.getKey(), "must not contain control characters"));
             }
         }
+        if (errors.isEmpty()) {
+            try {
+                new java.net.URI(uri);
+            } catch (java.net.URISyntaxException e) {
+                // what the HTTP layer would have answered with an empty 400 (its own check is off: see KubesteadMain)
+                String what = q >= 0 && e.getIndex() > q ? "query" : "path";
+                errors.add(new FieldError(what, "is not a valid address (" + e.getReason().toLowerCase(java.util.Locale.ROOT)
+                        + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "") + ")"));
+            }
+        }
         if (!errors.isEmpty()) {
             Problems.write(rc, ApiException.invalid(errors).toProblem());
             return;
