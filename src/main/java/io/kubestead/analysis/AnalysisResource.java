@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.rollout.ReleaseService;
+import io.kubestead.release.ReleaseService;
 
 @Allow(Permission.READ)
 @Path("/api/v1/releases/{id}/analysis")

@@ -14,11 +14,11 @@ import jakarta.inject.Inject;
 
 import io.kubestead.analysis.AnalysisService;
 import io.kubestead.common.Durations;
-import io.kubestead.engine.Action;
-import io.kubestead.engine.ReleaseActions;
-import io.kubestead.rollout.ReleaseService;
-import io.kubestead.rollout.ReleaseState;
-import io.kubestead.rollout.ReleaseView;
+import io.kubestead.release.Action;
+import io.kubestead.release.ReleaseActions;
+import io.kubestead.release.ReleaseService;
+import io.kubestead.release.ReleaseState;
+import io.kubestead.release.ReleaseView;
 import io.kubestead.rollout.RolloutService;
 import io.kubestead.rollout.spec.RolloutSpec;
 import io.kubestead.rollout.spec.Step;
@@ -93,7 +93,7 @@ public class ConsoleService {
         Instant now = clock.instant();
         Instant day = now.minus(Duration.ofDays(1));
         List<Row> rows = new ArrayList<>();
-        for (io.kubestead.rollout.ReleaseBrief r : releases.recent(day, 300)) {
+        for (io.kubestead.release.ReleaseBrief r : releases.recent(day, 300)) {
             String group;
             if (r.state() == ReleaseState.Paused || r.state() == ReleaseState.Failed || (r.state() == ReleaseState.Aborted
                     && r.finishedAt() != null && r.finishedAt().isAfter(now.minus(Duration.ofHours(1))))) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.kubestead.common.Actors;
 import io.kubestead.common.Durations;
-import io.kubestead.rollout.ReleaseState;
+import io.kubestead.release.ReleaseState;
 import io.kubestead.rollout.spec.Step;
 
 /**

@@ -36,7 +36,7 @@ public class ClusterWatch {
     Engine engine;
 
     @Inject
-    io.kubestead.rollout.ReleaseService releases;
+    io.kubestead.release.ReleaseService releases;
 
     @Inject
     KubesteadConfig config;

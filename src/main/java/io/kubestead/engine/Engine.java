@@ -67,7 +67,7 @@ public class Engine {
     }
 
     /** Every committed release change may have made something due now. */
-    void onChange(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS) io.kubestead.rollout.ReleaseChanged c) {
+    void onChange(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS) io.kubestead.release.ReleaseChanged c) {
         wake();
     }
 

@@ -20,9 +20,9 @@ import io.kubestead.kube.NamespacePolicy;
 import io.kubestead.kube.ReleaseTarget;
 import io.kubestead.kube.TrafficRouter;
 import io.kubestead.kube.Workloads;
-import io.kubestead.rollout.Release;
-import io.kubestead.rollout.ReleaseService;
-import io.kubestead.rollout.ReleaseState;
+import io.kubestead.release.Release;
+import io.kubestead.release.ReleaseService;
+import io.kubestead.release.ReleaseState;
 import io.kubestead.rollout.spec.RolloutSpec;
 import io.kubestead.rollout.spec.RolloutSpec.FailureAction;
 import io.kubestead.rollout.spec.RolloutSpecParser;
@@ -52,7 +52,7 @@ public final class Move {
     final Instant now;
     final RolloutSpec spec;
     final ReleaseTarget target;
-    final List<io.kubestead.rollout.ReleaseEvent> events = new java.util.ArrayList<>();
+    final List<io.kubestead.release.ReleaseEvent> events = new java.util.ArrayList<>();
     final List<java.util.function.Consumer<Release>> writes = new java.util.ArrayList<>();
     /** Whether this move wrote the canary's weight or the stable Deployment. */
     boolean touchedTraffic;
@@ -403,7 +403,7 @@ public final class Move {
     }
 
     void record(String type, ReleaseState to, String actor, String reason, Map<String, Object> details) {
-        io.kubestead.rollout.ReleaseEvent e = s.history().transition(r, type, to, actor, reason, details);
+        io.kubestead.release.ReleaseEvent e = s.history().transition(r, type, to, actor, reason, details);
         events.add(e);
         ReleasePreparation.Phase phase = ReleasePreparation.Phase.of(r);
         if (!to.active() && phase != null) {

@@ -2,46 +2,30 @@ package io.kubestead.engine;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.kubestead.common.Actors;
-import io.kubestead.common.Durations;
 import io.kubestead.common.KubesteadConfig;
-import io.kubestead.common.Lease;
-import io.kubestead.common.Names;
-import io.kubestead.common.Timestamps;
-import io.kubestead.kube.ClusterException;
 import io.kubestead.kube.GatewayApiRouter;
 import io.kubestead.kube.HookJobs;
-import io.kubestead.kube.KubeNames;
 import io.kubestead.kube.ReleaseTarget;
 import io.kubestead.kube.ReplicaRouter;
 import io.kubestead.kube.TrafficRouter;
 import io.kubestead.kube.Workloads;
-import io.kubestead.rollout.Release;
-import io.kubestead.rollout.ReleaseService;
-import io.kubestead.rollout.ReleaseState;
+import io.kubestead.release.Claim;
+import io.kubestead.release.Release;
+import io.kubestead.release.ReleaseLeases;
+import io.kubestead.release.ReleaseService;
+import io.kubestead.release.ReleaseState;
 import io.kubestead.rollout.RolloutService;
 import io.kubestead.rollout.spec.RolloutSpec;
-import io.kubestead.rollout.spec.RolloutSpec.FailureAction;
-import io.kubestead.rollout.spec.RolloutSpecParser;
-import io.kubestead.rollout.spec.Step;
 import io.kubestead.rollout.spec.TrafficRouting;
-import io.kubestead.template.TemplateKind;
 import io.kubestead.template.TemplateService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Advances releases one move at a time over persisted state, never holding a transaction while it calls the
@@ -61,19 +45,19 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * with a requested abort even while a step runner holds it, which discards that runner's result. Every Kubernetes
  * action is idempotent, so a move cut short by a crash, or discarded, is simply made again.
  * <p>
- * Lock order, wherever both are taken: the release's row, then its pipeline's, then the backfill's.
+ * Lock order, wherever both are taken: the release's row, then its pipeline's, then the backfill's. The release
+ * feature ({@link ReleaseLeases}, {@link ReleaseService}) writes the release table; the engine works on copies.
  */
 @ApplicationScoped
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     /** Due time of a requested abort: before everything else in the queue. */
-    public static final Instant FIRST = Instant.EPOCH;
-    /** The suffix of an abort lane's name in claimed_by. */
-    static final String ABORT_LANE = "/abort";
+    public static final Instant FIRST = Release.DUE_FIRST;
+    static final String ABORT_LANE = ReleaseLeases.ABORT_LANE;
 
     @Inject
-    EntityManager em;
+    ReleaseLeases leases;
 
     @Inject
     java.time.Clock clock;
@@ -132,27 +116,14 @@ public class Reconciler {
                 .description("Moves whose result was discarded because the release changed meanwhile").register(registry);
     }
 
-    /** A committed claim on one release: who holds it, at which fencing version, and the copy to work on. */
-    record Claim(long id, long version, String by, Instant due, Release work) {
-    }
-
     /** The earliest time a step runner may find work (an in-flight move's release counts from its lease's end). */
     public Instant nextDue() {
-        return nextDue(false);
+        return leases.nextDue(false);
     }
 
     /** The same for the abort lane. */
     public Instant nextAbortDue() {
-        return nextDue(true);
-    }
-
-    private Instant nextDue(boolean aborts) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Object v = em.createNativeQuery("select min(" + Lease.AFTER_LEASE.formatted("due_at")
-                    + ") from release where due_at is not null and requested_action is "
-                    + (aborts ? "not null" : "null")).setParameter("now", clock.instant()).getSingleResult();
-            return v == null ? null : Timestamps.instant(v);
-        });
+        return leases.nextDue(true);
     }
 
     /** Claims one due release and advances it. Returns false when nothing is due. */
@@ -222,54 +193,17 @@ public class Reconciler {
     }
 
     private Claim claim(String runner, int key, boolean abortLane, Long only, boolean recover) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
-            // free: never claimed, its lease over, or its runner dead (its liveness lock gone with its session)
-            String free = Lease.FREE;
-            String which = abortLane
-                    ? "requested_action = 'abort' and due_at <= :now and (claimed_by not like '%" + ABORT_LANE + "' or " + free + ")"
-                    : "requested_action is null and due_at <= :now and " + (recover ? free : "claimed_by is null");
-            Map<String, Object> params = new HashMap<>();
-            params.put("now", now);
-            if (only != null) {
-                which += " and id = :only";
-                params.put("only", only);
-            }
-            Release r = Lease.claimNext(em, Release.class, "release", "id", which, "due_at", params, runner, key,
-                    now.plus(config.engine().lease()));
-            if (r == null) {
-                return null;
-            }
-            if (r.dueAt.isAfter(FIRST)) {
-                // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
-                lag.record(r.dueAt.isAfter(now) ? Duration.ZERO : Duration.between(r.dueAt, now));
-            }
-            return new Claim(r.id, r.lockVersion, runner, r.dueAt, r.workingCopy());
-        });
+        Claim c = leases.claim(runner, key, abortLane, only, recover, config.engine().lease());
+        if (c != null && c.due().isAfter(FIRST)) {
+            // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
+            lag.record(c.due().isAfter(c.claimedAt()) ? Duration.ZERO : Duration.between(c.due(), c.claimedAt()));
+        }
+        return c;
     }
 
     /** Writes the move's result and events if the claim still holds; false when it no longer does. */
     private boolean commit(Claim claim, Move move) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Release managed = em.find(Release.class, claim.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            if (managed == null || managed.lockVersion != claim.version()) {
-                return false;
-            }
-            // the cluster watch may have made the release due meanwhile (a Job finished): that wins over a later time
-            Instant nudged = java.util.Objects.equals(managed.dueAt, claim.due()) ? null : managed.dueAt;
-            managed.takeProgressOf(move.r);
-            if (nudged != null && managed.dueAt != null && nudged.isBefore(managed.dueAt)) {
-                managed.dueAt = nudged;
-            }
-            managed.lease = null;
-            for (java.util.function.Consumer<Release> write : move.writes) {
-                write.accept(managed);
-            }
-            for (io.kubestead.rollout.ReleaseEvent e : move.events) {
-                history.store(e);
-            }
-            return true;
-        });
+        return leases.commit(claim, move.r, move.writes, move.events);
     }
 
     /**
@@ -279,11 +213,7 @@ public class Reconciler {
      */
     private void discarded(Claim claim, Move move) {
         discards.increment();
-        Release now = QuarkusTransaction.requiringNew().call(() -> {
-            Lease.drop(em, "release", "id", claim.id(), claim.by());
-            Release r = em.find(Release.class, claim.id());
-            return r == null ? null : r.workingCopy();
-        });
+        Release now = leases.drop(claim);
         LOG.debugf("Release %d changed during a move by %s; its result was discarded", claim.id(), claim.by());
         boolean stopping = now != null && (now.state == ReleaseState.Aborted || now.state == ReleaseState.Failed
                 || "abort".equals(now.requestedAction));
@@ -299,30 +229,9 @@ public class Reconciler {
     /** A move failed for a reason outside the release (the API server unreachable, say): try again later. */
     private void recordError(Claim claim, RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        QuarkusTransaction.requiringNew().run(() -> {
-            Release r = em.find(Release.class, claim.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            if (r == null || r.lockVersion != claim.version()) {
-                // changed meanwhile: whoever acts next sees the new state
-                return;
-            }
-            r.lease = null;
-            r.errorCount++;
-            boolean newMessage = !message.equals(r.lastError);
-            r.lastError = message.length() > 2000 ? message.substring(0, 2000) : message;
-            if (r.requestedAction == null) {
-                r.dueAt = clock.instant().plusMillis(Math.min(30_000, 250L << Math.min(r.errorCount, 7)));
-            } else {
+        leases.failed(claim, message, errors -> Math.min(30_000, 250L << Math.min(errors, 7)),
                 // an abort that fails (the API server down) is retried soon, but never in a tight loop
-                r.dueAt = clock.instant().plusMillis(abortBackoffMillis(r.errorCount, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
-            }
-            if (newMessage) {
-                // logged and recorded once per change of the error, not once per attempt
-                LOG.warnf("Release %d: %s failed, will retry: %s", claim.id(), r.requestedAction == null ? "move" : "abort", message);
-                history.note(r, "EngineError", Actors.SYSTEM, "retrying: " + r.lastError, Map.of("engine", claim.by()));
-            } else {
-                LOG.debugf("Release %d: still failing (%d): %s", claim.id(), r.errorCount, message);
-            }
-        });
+                errors -> abortBackoffMillis(errors, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
     }
 
     /** Exponential from 50 ms, capped at 5 s, with jitter (half to all of it) so that replicas do not retry in step. */

@@ -2,8 +2,8 @@ package io.kubestead.engine;
 
 import java.util.Map;
 
-import io.kubestead.rollout.Release;
-import io.kubestead.rollout.ReleaseState;
+import io.kubestead.release.Release;
+import io.kubestead.release.ReleaseState;
 
 /**
  * Work some releases need besides their hooks and steps (a pipeline phase's schema change). {@link #prepare} runs

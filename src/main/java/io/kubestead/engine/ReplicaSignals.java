@@ -21,7 +21,7 @@ import org.postgresql.PGNotification;
 
 import io.agroal.api.AgroalDataSource;
 import io.kubestead.common.KubesteadConfig;
-import io.kubestead.rollout.ReleaseChanged;
+import io.kubestead.release.ReleaseChanged;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.kubestead.common.ApiException;
-import io.kubestead.rollout.ReleaseService;
+import io.kubestead.release.ReleaseService;
 
 /**
  * The sandbox's demo metric source, answering like Prometheus's instant-query API: the canary of the service

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.engine.ReleaseActions;
+import io.kubestead.release.ReleaseActions;
 
 @Path("/api/v1/pipelines")
 @Produces(MediaType.APPLICATION_JSON)

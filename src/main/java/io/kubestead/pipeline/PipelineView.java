@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.kubestead.rollout.ReleaseView;
+import io.kubestead.release.ReleaseView;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineView(String name, String rollout, String database, String state, String schema,

@@ -35,9 +35,6 @@ public class RolloutResource {
     RolloutService rollouts;
 
     @Inject
-    ReleaseService releases;
-
-    @Inject
     io.kubestead.security.CurrentCaller caller;
 
     @PUT
@@ -84,16 +81,5 @@ public class RolloutResource {
     @Path("{name}/revisions/{revision}")
     public RolloutView.Revision revision(@PathParam("name") String name, @PathParam("revision") String revision) {
         return rollouts.revision(name, revision);
-    }
-
-    @POST
-    @Allow(Permission.RELEASE_START)
-    @Path("{name}/releases")
-    @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Start a release of the rollout: {\"version\": \"...\", \"image\": \"...\"}")
-    public Response release(@PathParam("name") String name, byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        ReleaseView created = releases.create(name, ReleaseService.parseNew(body, contentType), caller.get());
-        return io.kubestead.common.Stored.created("/api/v1/releases/" + created.id(), created);
     }
 }

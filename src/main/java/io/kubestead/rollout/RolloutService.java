@@ -128,6 +128,9 @@ public class RolloutService {
         return new RolloutView.Revision(name, r.revision, r.createdAt, r.spec);
     }
 
+    @Inject
+    RolloutReleases releases;
+
     /** Hides a rollout; its releases and their history stay. Refused while a release of it is running. */
     @Transactional
     public void delete(String name, Caller caller) {
@@ -136,10 +139,10 @@ public class RolloutService {
             throw notFound(name);
         }
         caller.require(Permission.CONFIGURE, namespaceOf(spec(name, rollout.currentRevision)));
-        Release active = Release.find("rolloutName = ?1 and state in ?2", name, ReleaseState.ACTIVE).firstResult();
-        if (active != null) {
-            throw ApiException.conflict("Rollout " + Names.quote(name) + " has an unfinished release (" + active.id
-                    + ", " + active.state + "); abort it or let it finish before deleting the rollout.");
+        java.util.Optional<String> active = releases.unfinished(name);
+        if (active.isPresent()) {
+            throw ApiException.conflict("Rollout " + Names.quote(name) + " has an unfinished release (" + active.get()
+                    + "); abort it or let it finish before deleting the rollout.");
         }
         rollout.deletedAt = clock.instant();
         rollout.updatedAt = rollout.deletedAt;
@@ -177,7 +180,7 @@ public class RolloutService {
     }
 
     /** Locks a live rollout's row for the rest of the transaction; releases are created under this lock. */
-    Rollout lockLive(String name) {
+    public Rollout lockLive(String name) {
         Rollout rollout = Rollout.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (rollout == null || rollout.deletedAt != null) {
             throw notFound(name);

@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.kubestead.rollout.ReleaseService;
-import io.kubestead.rollout.ReleaseView;
+import io.kubestead.release.ReleaseService;
+import io.kubestead.release.ReleaseView;
 import io.kubestead.security.Allow;
 import io.kubestead.security.Permission;
 

@@ -95,16 +95,16 @@ public abstract class EngineFixture extends ApiTest {
     public static long doubleActions(List<Long> ids, int steps, java.util.Set<Object> engines) {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             long wrong = 0;
-            Map<Long, List<io.kubestead.rollout.ReleaseEvent>> byRelease = new java.util.HashMap<>();
-            for (io.kubestead.rollout.ReleaseEvent e : io.kubestead.rollout.ReleaseEvent
-                    .<io.kubestead.rollout.ReleaseEvent>list("releaseId in ?1 order by id", ids)) {
+            Map<Long, List<io.kubestead.release.ReleaseEvent>> byRelease = new java.util.HashMap<>();
+            for (io.kubestead.release.ReleaseEvent e : io.kubestead.release.ReleaseEvent
+                    .<io.kubestead.release.ReleaseEvent>list("releaseId in ?1 order by id", ids)) {
                 byRelease.computeIfAbsent(e.releaseId, k -> new java.util.ArrayList<>()).add(e);
             }
             for (long id : ids) {
-                io.kubestead.rollout.ReleaseState state = null;
+                io.kubestead.release.ReleaseState state = null;
                 Map<Object, Integer> completed = new java.util.HashMap<>();
                 long promoted = 0;
-                for (io.kubestead.rollout.ReleaseEvent e : byRelease.getOrDefault(id, List.of())) {
+                for (io.kubestead.release.ReleaseEvent e : byRelease.getOrDefault(id, List.of())) {
                     if (state != null && e.fromState != state) {
                         wrong++;
                     }

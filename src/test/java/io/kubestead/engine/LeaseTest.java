@@ -45,19 +45,19 @@ class LeaseTest extends EngineFixture {
         int other = liveness.register();
         try {
             long id = release(name, "2.0.0");
-            Reconciler.Claim first = reconciler.claim("ghost", ghost, false, id);
+            io.kubestead.release.Claim first = reconciler.claim("ghost", ghost, false, id);
             assertThat(first).isNotNull();
             assertThat(first.id()).isEqualTo(id);
             // while the ghost lives, its claim holds: nobody else may take the release
             assertThat(reconciler.claim("other", other, false, id)).isNull();
             // the ghost's process dies: its session, and the liveness lock with it, are gone
             liveness.release(ghost);
-            Reconciler.Claim second = reconciler.claim("other", other, false, id);
+            io.kubestead.release.Claim second = reconciler.claim("other", other, false, id);
             assertThat(second).isNotNull();
             assertThat(second.version()).isGreaterThan(first.version());
             // an abort is taken by the abort lane even from a live step worker
             act(id, "abort", "oncall", null);
-            Reconciler.Claim abort = reconciler.claim("third/abort", other, true, id);
+            io.kubestead.release.Claim abort = reconciler.claim("third/abort", other, true, id);
             assertThat(abort).isNotNull();
             assertThat(abort.version()).isGreaterThan(second.version());
             liveness.release(other);

@@ -522,8 +522,8 @@ class ReleaseEngineTest extends EngineFixture {
         assertThat(Reconciler.abortBackoffMillis(30, 0.0)).isEqualTo(2_500);
         assertThat(Reconciler.abortBackoffMillis(3, 0.5)).isEqualTo(150);
         // and the release says so while it lasts
-        io.kubestead.rollout.ReleaseView pending = new io.kubestead.rollout.ReleaseView(1, "r", 1, "v", "i",
-                io.kubestead.rollout.ReleaseState.Paused, 0, 1, "step", null, 30, 1, "abort", "etcd unavailable", null, null,
+        io.kubestead.release.ReleaseView pending = new io.kubestead.release.ReleaseView(1, "r", 1, "v", "i",
+                io.kubestead.release.ReleaseState.Paused, 0, 1, "step", null, 30, 1, "abort", "etcd unavailable", null, null,
                 null, null, null, null, null);
         assertThat(pending.abortPending()).isEqualTo("abort pending: etcd unavailable");
         assertThat(given().get("/api/v1/releases?size=1").then().statusCode(200).extract().asString())
@@ -574,7 +574,7 @@ class ReleaseEngineTest extends EngineFixture {
             gate.slow = null;
         }
         for (long id : ids) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> !io.kubestead.rollout.ReleaseState.parse(state(id)).active());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !io.kubestead.release.ReleaseState.parse(state(id)).active());
         }
         long aborted = ids.stream().filter(id -> "Aborted".equals(state(id))).count();
         assertThat(aborted).isGreaterThanOrEqualTo(1);

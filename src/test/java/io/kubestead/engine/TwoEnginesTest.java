@@ -16,9 +16,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubestead.rollout.Release;
-import io.kubestead.rollout.ReleaseEvent;
-import io.kubestead.rollout.ReleaseState;
+import io.kubestead.release.Release;
+import io.kubestead.release.ReleaseEvent;
+import io.kubestead.release.ReleaseState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

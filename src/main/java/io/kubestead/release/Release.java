@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +22,9 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 @Entity
 @Table(name = "release")
 public class Release extends PanacheEntityBase {
+
+    /** Due time of a requested abort: before everything else in the queue. */
+    public static final java.time.Instant DUE_FIRST = java.time.Instant.EPOCH;
 
     public static final String STAGE_STEP = "step";
     public static final String STAGE_PROMOTE = "promote";

@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 /** Fired with every release event; transactional observers see it once the change has committed. */
 public record ReleaseChanged(long releaseId, String type, ReleaseState state) {

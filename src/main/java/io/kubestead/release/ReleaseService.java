@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 import io.kubestead.security.Caller;
 import io.kubestead.security.Permission;
@@ -21,13 +21,15 @@ import io.kubestead.common.FieldError;
 import io.kubestead.common.Names;
 import io.kubestead.common.Node;
 import io.kubestead.common.Page;
+import io.kubestead.rollout.Rollout;
+import io.kubestead.rollout.RolloutService;
 import io.kubestead.common.PageRequest;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 
 /** Releases and their history. Every state change goes through {@link #record}, with its event. */
 @ApplicationScoped
-public class ReleaseService {
+public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
 
     static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
     /** A container image reference: registry/name[:tag][@digest], no spaces or control characters. */
@@ -196,6 +198,12 @@ public class ReleaseService {
         return Release.getEntityManager().createNativeQuery("update release set due_at = ?1 where id = ?2 and "
                 + "(due_at > ?1 or claimed_by is not null) and state in ('RunningHooks', 'Progressing') and requested_action is null")
                 .setParameter(1, now).setParameter(2, id).executeUpdate() > 0;
+    }
+
+    @Override
+    public java.util.Optional<String> unfinished(String rollout) {
+        return Release.<Release>find("rolloutName = ?1 and state in ?2", rollout, ReleaseState.ACTIVE).firstResultOptional()
+                .map(r -> r.id + ", " + r.state);
     }
 
     /** The release of a rollout that is running now, if any. */

@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 import java.time.Instant;
 
@@ -9,6 +9,6 @@ import java.time.Instant;
 public record ReleaseBrief(long id, String rollout, String version, String pipeline, String phase, ReleaseState state,
         int weight, Instant updatedAt, Instant finishedAt, String requestedAction) {
 
-    static final String SELECT = "select new io.kubestead.rollout.ReleaseBrief(r.id, r.rolloutName, r.version, r.pipelineName, "
+    static final String SELECT = "select new io.kubestead.release.ReleaseBrief(r.id, r.rolloutName, r.version, r.pipelineName, "
             + "r.pipelinePhase, r.state, r.weight, r.updatedAt, r.finishedAt, r.requestedAction) from Release r ";
 }

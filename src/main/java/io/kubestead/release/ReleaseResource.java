@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 import io.kubestead.security.Allow;
 import io.kubestead.security.Permission;

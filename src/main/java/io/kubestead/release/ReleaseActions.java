@@ -1,4 +1,4 @@
-package io.kubestead.engine;
+package io.kubestead.release;
 
 import io.kubestead.security.Caller;
 
@@ -22,10 +22,10 @@ import io.kubestead.common.Documents;
 import io.kubestead.common.Exceptions;
 import io.kubestead.common.FieldError;
 import io.kubestead.common.Node;
-import io.kubestead.rollout.Release;
-import io.kubestead.rollout.ReleaseService;
-import io.kubestead.rollout.ReleaseState;
-import io.kubestead.rollout.ReleaseView;
+import io.kubestead.release.Release;
+import io.kubestead.release.ReleaseService;
+import io.kubestead.release.ReleaseState;
+import io.kubestead.release.ReleaseView;
 import io.kubestead.rollout.RolloutService;
 import io.kubestead.rollout.spec.RolloutSpec;
 import io.kubestead.rollout.spec.RolloutSpecParser;
@@ -153,7 +153,7 @@ public class ReleaseActions {
         r.requestedBy = actor;
         r.requestedReason = reason;
         r.requestedAt = now;
-        r.dueAt = Reconciler.FIRST;
+        r.dueAt = Release.DUE_FIRST;
         history.note(r, "AbortRequested", actor, reason, Map.of("weight", r.weight));
     }
 

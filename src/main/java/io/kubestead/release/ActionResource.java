@@ -1,4 +1,4 @@
-package io.kubestead.engine;
+package io.kubestead.release;
 
 import io.kubestead.security.Allow;
 import io.kubestead.security.Permission;
@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.kubestead.rollout.ReleaseView;
+import io.kubestead.release.ReleaseView;
 
 @Path("/api/v1/releases/{id}")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,4 +1,4 @@
-package io.kubestead.engine;
+package io.kubestead.release;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.kubestead.rollout;
+package io.kubestead.release;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
