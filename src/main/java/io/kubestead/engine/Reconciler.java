@@ -136,10 +136,23 @@ public class Reconciler {
         return take(engineId + ABORT_LANE, key, true);
     }
 
+    /** The worker thread of this server making a move of each release now. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Thread> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean take(String runner, int key, boolean abortLane) {
         Claim claim = claim(runner, key, abortLane);
         if (claim == null) {
             return false;
+        }
+        Thread self = Thread.currentThread();
+        if (abortLane) {
+            // a step of this release under way here (a metric call, say) is cancelled: its result would be dropped
+            inFlight.computeIfPresent(claim.id(), (id, worker) -> {
+                worker.interrupt();
+                return worker;
+            });
+        } else {
+            inFlight.put(claim.id(), self);
         }
         io.quarkus.arc.ManagedContext requests = io.quarkus.arc.Arc.container().requestContext();
         boolean activated = !requests.isActive();
@@ -155,12 +168,21 @@ public class Reconciler {
                     ? claim.by().substring(0, claim.by().length() - ABORT_LANE.length()) : claim.by();
             move = new Move(services(), work, engineId, clock.instant(), spec, target(spec, work));
             move.run();
+            if (!abortLane) {
+                // a cancelled remote call has done its part; the commit below must not see the interrupt
+                Thread.interrupted();
+            }
             if (!commit(claim, move)) {
                 discarded(claim, move);
             }
         } catch (RuntimeException e) {
             recordError(claim, e);
         } finally {
+            if (!abortLane) {
+                inFlight.remove(claim.id(), self);
+                // a cancellation that came late must not reach this worker's next move or its wait for work
+                Thread.interrupted();
+            }
             if (activated) {
                 requests.terminate();
             }
