@@ -56,7 +56,8 @@ public class AnalysisService implements AnalysisGate {
         String kind = request.background() ? "background" : "step";
         AnalysisRun stored = AnalysisRun.<AnalysisRun>find("releaseId = ?1 and attempt = ?2 and kind = ?3 and step = ?4",
                 request.releaseId(), request.attempt(), kind, request.step()).firstResult();
-        AnalysisRun run = stored == null ? newRun(request, kind, name, now) : copy(stored);
+        AnalysisRun run = stored == null ? newRun(request.releaseId(), request.attempt(), kind, request.step(), name, now)
+                : copy(stored);
         if (!RUNNING.equals(run.status)) {
             // a finished background run has had its say; a finished step run says it again
             return request.background() ? new Passed(Map.of()) : verdictOf(run, Map.of());
@@ -75,21 +76,25 @@ public class AnalysisService implements AnalysisGate {
         return verdict;
     }
 
-    private static AnalysisRun newRun(Request request, String kind, String template, Instant now) {
+    private static AnalysisRun newRun(long releaseId, int attempt, String kind, int step, String template, Instant startedAt) {
         AnalysisRun run = new AnalysisRun();
-        run.releaseId = request.releaseId();
-        run.attempt = request.attempt();
+        run.releaseId = releaseId;
+        run.attempt = attempt;
         run.kind = kind;
-        run.step = request.step();
+        run.step = step;
         run.template = template;
         run.status = RUNNING;
-        run.startedAt = now;
+        run.startedAt = startedAt;
         return run;
     }
 
+    /** A new run of the same release, attempt, kind, step and template, started at the same time. */
+    private static AnalysisRun sameRun(AnalysisRun r) {
+        return newRun(r.releaseId, r.attempt, r.kind, r.step, r.template, r.startedAt);
+    }
+
     private static AnalysisRun copy(AnalysisRun stored) {
-        AnalysisRun w = newRun(new Request(stored.releaseId, stored.attempt, stored.step, false, null, null, null, null,
-                null), stored.kind, stored.template, stored.startedAt);
+        AnalysisRun w = sameRun(stored);
         w.id = stored.id;
         w.takeProgressOf(stored);
         return w;
@@ -99,8 +104,7 @@ public class AnalysisService implements AnalysisGate {
     private void keep(AnalysisRun run, AnalysisMeasurement m) {
         AnalysisRun managed = run.id == null ? null : AnalysisRun.findById(run.id);
         if (managed == null) {
-            managed = newRun(new Request(run.releaseId, run.attempt, run.step, false, null, null, null, null, null),
-                    run.kind, run.template, run.startedAt);
+            managed = sameRun(run);
             managed.persist();
         }
         managed.takeProgressOf(run);

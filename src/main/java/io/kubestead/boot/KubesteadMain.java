@@ -13,14 +13,10 @@ public class KubesteadMain {
 
     public static void main(String... args) {
         // metric requests connect to the address the egress policy checked and name the host in a Host header
-        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-        }
+        System.getProperties().putIfAbsent("jdk.httpclient.allowRestrictedHeaders", "host");
         // an address that is not a valid URI reaches Kubestead's request checks (a 400 problem+json naming what is
         // wrong) instead of an empty 400 from the HTTP layer
-        if (System.getProperty("vertx.disableURIValidation") == null) {
-            System.setProperty("vertx.disableURIValidation", "true");
-        }
+        System.getProperties().putIfAbsent("vertx.disableURIValidation", "true");
         EmbeddedDatabase.startIfUnconfigured();
         SandboxCluster.startIfNeeded();
         Quarkus.run(args);

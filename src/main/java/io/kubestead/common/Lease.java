@@ -9,9 +9,9 @@ import jakarta.persistence.EntityManager;
 
 /**
  * A worker's committed claim on a row (a release, a backfill): who holds it, the holder's liveness key (see
- * {@link Liveness}), and until when it holds if the holder lives but falls silent. Taken with {@link #take}, which
- * also raises the row's {@code lock_version}: the fencing version its holder's result is written against. The
- * entity's field is null when nobody holds the row.
+ * {@link Liveness}), and until when it holds if the holder lives but falls silent. Taken with {@link #claimNext},
+ * which also raises the row's {@code lock_version}: the fencing version its holder's result is written against.
+ * The entity's field is null when nobody holds the row.
  */
 @Embeddable
 public class Lease {

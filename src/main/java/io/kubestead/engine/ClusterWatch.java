@@ -1,6 +1,5 @@
 package io.kubestead.engine;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -115,11 +115,11 @@ public final class Move {
             if (prepared.atCommit() != null) {
                 atCommit(prepared.atCommit());
             }
-        }
-        if (prepared != null && !prepared.details().isEmpty()) {
-            Map<String, Object> d = details();
-            d.putAll(prepared.details());
-            note("SchemaChanged", Actors.SYSTEM, (String) prepared.details().get("schema"), d);
+            if (!prepared.details().isEmpty()) {
+                Map<String, Object> d = details();
+                d.putAll(prepared.details());
+                note("SchemaChanged", Actors.SYSTEM, (String) prepared.details().get("schema"), d);
+            }
         }
         if (spec.preDeployHooks().isEmpty()) {
             enterSteps("Started", "no hooks: canary steps begin");

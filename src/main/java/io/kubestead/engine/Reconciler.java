@@ -52,9 +52,6 @@ import io.micrometer.core.instrument.Timer;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
-    /** Due time of a requested abort: before everything else in the queue. */
-    public static final Instant FIRST = Release.DUE_FIRST;
-    static final String ABORT_LANE = ReleaseLeases.ABORT_LANE;
 
     @Inject
     ReleaseLeases leases;
@@ -104,6 +101,8 @@ public class Reconciler {
     Timer lag;
     Timer abortLatency;
     io.micrometer.core.instrument.Counter discards;
+    /** What a move works with: the release's history, its pipeline, the cluster, the analysis module. */
+    Move.Services services;
 
     @jakarta.annotation.PostConstruct
     void meters() {
@@ -114,6 +113,8 @@ public class Reconciler {
                 .publishPercentiles(0.5, 0.99).register(registry);
         discards = io.micrometer.core.instrument.Counter.builder("kubestead.engine.discarded")
                 .description("Moves whose result was discarded because the release changed meanwhile").register(registry);
+        services = new Move.Services(history, preparation, templates, pods, namespaces, hooks, workloads, replicaRouter,
+                gatewayRouter, analysis, config.engine(), clock, abortLatency);
     }
 
     /** The earliest time a step runner may find work (an in-flight move's release counts from its lease's end). */
@@ -133,14 +134,14 @@ public class Reconciler {
 
     /** Claims one release with a requested abort and carries it out. Returns false when none waits. */
     public boolean abortNextRequested(String engineId, int key) {
-        return take(engineId + ABORT_LANE, key, true);
+        return take(engineId, key, true);
     }
 
     /** The worker thread of this server making a move of each release now. */
     private final java.util.concurrent.ConcurrentHashMap<Long, Thread> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private boolean take(String runner, int key, boolean abortLane) {
-        Claim claim = claim(runner, key, abortLane);
+    private boolean take(String engineId, int key, boolean abortLane) {
+        Claim claim = claim(abortLane ? engineId + ReleaseLeases.ABORT_LANE : engineId, key, abortLane);
         if (claim == null) {
             return false;
         }
@@ -164,9 +165,7 @@ public class Reconciler {
         try {
             Release work = claim.work();
             RolloutSpec spec = rollouts.spec(work.rolloutName, work.revision);
-            String engineId = claim.by().endsWith(ABORT_LANE)
-                    ? claim.by().substring(0, claim.by().length() - ABORT_LANE.length()) : claim.by();
-            move = new Move(services(), work, engineId, clock.instant(), spec, target(spec, work));
+            move = new Move(services, work, engineId, clock.instant(), spec, target(spec, work));
             move.run();
             if (!abortLane) {
                 // a cancelled remote call has done its part; the commit below must not see the interrupt
@@ -216,7 +215,7 @@ public class Reconciler {
 
     private Claim claim(String runner, int key, boolean abortLane, Long only, boolean recover) {
         Claim c = leases.claim(runner, key, abortLane, only, recover, config.engine().lease());
-        if (c != null && c.due().isAfter(FIRST)) {
+        if (c != null && c.due().isAfter(Release.DUE_FIRST)) {
             // PostgreSQL keeps microseconds: a due time rounded up may sit a few nanoseconds past now
             lag.record(c.due().isAfter(c.claimedAt()) ? Duration.ZERO : Duration.between(c.due(), c.claimedAt()));
         }
@@ -260,17 +259,6 @@ public class Reconciler {
     static long abortBackoffMillis(int errors, double random) {
         long full = Math.min(5_000, 50L << Math.min(Math.max(errors, 1) - 1, 10));
         return Math.max(1, (long) (full * (0.5 + 0.5 * random)));
-    }
-
-    private Move.Services services;
-
-    /** What a move works with: the release's history, its pipeline, the cluster, the analysis module. */
-    Move.Services services() {
-        if (services == null) {
-            services = new Move.Services(history, preparation, templates, pods, namespaces, hooks, workloads, replicaRouter,
-                    gatewayRouter, analysis, config.engine(), clock, abortLatency);
-        }
-        return services;
     }
 
     ReleaseTarget target(RolloutSpec spec, Release r) {

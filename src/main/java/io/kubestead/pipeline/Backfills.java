@@ -134,23 +134,27 @@ public class Backfills {
         return livenessKey;
     }
 
+    /** A claimed backfill (a detached copy), its pipeline, and when it was claimed. */
+    private record Claimed(Backfill backfill, Pipeline pipeline, Instant at) {
+    }
+
     /** Claims one running backfill that is due and runs one batch of it. Returns false when none is due. */
     boolean runNextBatch(String runnerId) {
         int key = livenessKey();
-        Object[] claimed = QuarkusTransaction.requiringNew().call(() -> {
+        Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             Backfill b = Lease.claimNext(em, Backfill.class, "backfill", "pipeline_name", "state = 'Running' and "
                     + "(next_at is null or next_at <= :now) and " + Lease.FREE, "next_at nulls first", Map.of("now", now),
                     runnerId, key, now.plus(config.engine().lease()));
-            return b == null ? null : new Object[] { b, em.find(Pipeline.class, b.pipelineName), now };
+            return b == null ? null : new Claimed(b, em.find(Pipeline.class, b.pipelineName), now);
         });
         if (claimed == null) {
             return false;
         }
         // detached now: the batch changes this copy, and the checkpoint is written only if the claim still holds
-        Backfill b = (Backfill) claimed[0];
+        Backfill b = claimed.backfill();
         long version = b.lockVersion;
-        batch(runnerId, b, (Pipeline) claimed[1], (Instant) claimed[2]);
+        batch(runnerId, b, claimed.pipeline(), claimed.at());
         b.lease = null;
         boolean kept = QuarkusTransaction.requiringNew().call(() -> {
             Backfill current = em.find(Backfill.class, b.pipelineName, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);

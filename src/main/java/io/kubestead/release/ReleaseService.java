@@ -83,7 +83,7 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
         Rollout rollout = rollouts.lockLive(rolloutName);
         caller.require(Permission.RELEASE_START, rollouts.namespaceOf(rollouts.spec(rolloutName, rollout.currentRevision)));
         String actor = caller.actor();
-        Release active = Release.find("rolloutName = ?1 and state in ?2", rolloutName, ReleaseState.ACTIVE).firstResult();
+        Release active = unfinishedOf(rolloutName).orElse(null);
         if (active != null) {
             throw ApiException.conflict("Rollout " + Names.quote(rolloutName) + " already has a release in progress: "
                     + active.id + " (" + active.version + ", " + active.state + "). Abort it or let it finish first.");
@@ -202,14 +202,17 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
 
     @Override
     public java.util.Optional<String> unfinished(String rollout) {
-        return Release.<Release>find("rolloutName = ?1 and state in ?2", rollout, ReleaseState.ACTIVE).firstResultOptional()
-                .map(r -> r.id + ", " + r.state);
+        return unfinishedOf(rollout).map(r -> r.id + ", " + r.state);
     }
 
     /** The release of a rollout that is running now, if any. */
     public java.util.Optional<ReleaseView> active(String rollout) {
-        return Release.<Release>find("rolloutName = ?1 and state in ?2", rollout, ReleaseState.ACTIVE).firstResultOptional()
-                .map(this::view);
+        return unfinishedOf(rollout).map(this::view);
+    }
+
+    /** The release of a rollout that has not finished (there is at most one). */
+    private static java.util.Optional<Release> unfinishedOf(String rollout) {
+        return Release.<Release>find("rolloutName = ?1 and state in ?2", rollout, ReleaseState.ACTIVE).firstResultOptional();
     }
 
     public ReleaseView get(String id) {

@@ -249,13 +249,10 @@ class CrashHarnessIT {
             assertThat(count(pg, "select count(*) from pipeline where state = 'Completed'")).isEqualTo(PIPELINES);
             assertThat(count(pg, "select count(*) from backfill where mismatches = 0")).isEqualTo(PIPELINES);
         }
-        long jobs = 0;
-        for (var job : k.batch().v1().jobs().inNamespace(NS).list().getItems()) {
-            jobs++;
-        }
+        var jobList = k.batch().v1().jobs().inNamespace(NS).list().getItems();
+        long jobs = jobList.size();
         Map<String, Long> perRelease = new HashMap<>();
-        k.batch().v1().jobs().inNamespace(NS).list().getItems().forEach(j -> perRelease.merge(
-                j.getMetadata().getLabels().get(KubeNames.LABEL_RELEASE), 1L, Long::sum));
+        jobList.forEach(j -> perRelease.merge(j.getMetadata().getLabels().get(KubeNames.LABEL_RELEASE), 1L, Long::sum));
         assertThat(perRelease.values()).as("hook Jobs per release").allMatch(n -> n == 1);
         assertThat(jobs).isEqualTo(RELEASES);
         try (Connection c = pg.getDatabase("postgres", "crashtarget").getConnection(); Statement s = c.createStatement()) {
