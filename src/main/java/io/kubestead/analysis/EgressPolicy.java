@@ -57,6 +57,40 @@ public class EgressPolicy {
         return d.address();
     }
 
+    /**
+     * The same policy for notifications (Slack, webhooks) with their own list, kubestead.notifications.allowed-hosts: the
+     * checked address to connect to, or an IllegalArgumentException saying why not.
+     */
+    public InetAddress checkNotification(URI uri) {
+        Decision d = decide(uri, resolver, config.notifications().allowedHosts().orElse(null), -1, "kubestead.notifications.allowed-hosts");
+        if (d.refusal() != null) {
+            throw new IllegalArgumentException(d.refusal());
+        }
+        return d.address();
+    }
+
+    private static volatile boolean hostHeaderRefused;
+
+    /**
+     * A request to the checked address: for plain http the connection goes to that address and the name travels in
+     * the Host header (the JVM allows that with jdk.httpclient.allowRestrictedHeaders=host, set at start).
+     */
+    public static java.net.http.HttpRequest.Builder requestTo(URI uri, InetAddress address) {
+        URI direct = pinned(uri, address);
+        if (direct.equals(uri) || hostHeaderRefused) {
+            return java.net.http.HttpRequest.newBuilder(uri);
+        }
+        try {
+            return java.net.http.HttpRequest.newBuilder(direct).header("Host", uri.getRawAuthority());
+        } catch (IllegalArgumentException e) {
+            hostHeaderRefused = true;
+            org.jboss.logging.Logger.getLogger(EgressPolicy.class).warn("This JVM refuses a Host header (start it with "
+                    + "-Djdk.httpclient.allowRestrictedHeaders=host): outbound requests connect by name and rely on the "
+                    + "JVM's address cache");
+            return java.net.http.HttpRequest.newBuilder(uri);
+        }
+    }
+
     /** Either why the URL may not be reached, or the address it is to be reached at. */
     record Decision(String refusal, InetAddress address) {
     }
@@ -67,6 +101,10 @@ public class EgressPolicy {
     }
 
     static Decision decide(URI uri, Resolver resolver, List<String> allowed, int sandboxPort) {
+        return decide(uri, resolver, allowed, sandboxPort, "kubestead.analysis.allowed-hosts");
+    }
+
+    static Decision decide(URI uri, Resolver resolver, List<String> allowed, int sandboxPort, String setting) {
         String why = refusalOrNull(uri);
         if (why != null) {
             return new Decision(why, null);
@@ -87,10 +125,11 @@ public class EgressPolicy {
         for (InetAddress a : addresses) {
             boolean listed = allowed != null && allowed.stream().anyMatch(entry -> matches(entry.trim(), bare, a));
             if (allowed != null && !listed && !(sandboxSource && a.isLoopbackAddress())) {
-                return new Decision(host + " is not in kubestead.analysis.allowed-hosts", null);
+                return new Decision(host + " is not in " + setting, null);
             }
             if (allowed == null && special(a) && !(sandboxSource && a.isLoopbackAddress())) {
-                return new Decision(host + " is a loopback, link-local or otherwise internal address that analysis may not reach", null);
+                return new Decision(host + " is a loopback, link-local or otherwise internal address that may not be reached (unless " + setting
+                        + " names it)", null);
             }
         }
         return new Decision(null, addresses[0]);

@@ -188,7 +188,7 @@ public class MetricProviders {
      */
     private JsonNode get(URI uri, Map<String, String> headers, Duration timeout, boolean prometheus) {
         java.net.InetAddress address = egress.check(uri);
-        HttpRequest.Builder b = request(uri, address).timeout(timeout).GET().header("Accept", "application/json");
+        HttpRequest.Builder b = EgressPolicy.requestTo(uri, address).timeout(timeout).GET().header("Accept", "application/json");
         headers.forEach((name, value) -> {
             if (!"host".equalsIgnoreCase(name)) {
                 b.header(name, value);
@@ -233,27 +233,6 @@ public class MetricProviders {
             throw new ExprException("interrupted");
         } catch (IllegalArgumentException e) {
             throw new ExprException("the request is not valid (a header name or value)");
-        }
-    }
-
-    private static volatile boolean hostHeaderRefused;
-
-    /**
-     * A request to the checked address: for plain http the connection goes to that address and the name travels in
-     * the Host header (the JVM allows that with jdk.httpclient.allowRestrictedHeaders=host, set at start).
-     */
-    private static HttpRequest.Builder request(URI uri, java.net.InetAddress address) {
-        URI direct = EgressPolicy.pinned(uri, address);
-        if (direct.equals(uri) || hostHeaderRefused) {
-            return HttpRequest.newBuilder(uri);
-        }
-        try {
-            return HttpRequest.newBuilder(direct).header("Host", uri.getRawAuthority());
-        } catch (IllegalArgumentException e) {
-            hostHeaderRefused = true;
-            LOG.warn("This JVM refuses a Host header (start it with -Djdk.httpclient.allowRestrictedHeaders=host): "
-                    + "metric requests connect by name and rely on the JVM's address cache");
-            return HttpRequest.newBuilder(uri);
         }
     }
 

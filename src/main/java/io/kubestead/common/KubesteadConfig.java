@@ -28,6 +28,83 @@ public interface KubesteadConfig {
 
     RemoteCalls remoteCalls();
 
+    Approval approval();
+
+    Slack slack();
+
+    Notifications notifications();
+
+    interface Approval {
+        /** The person who started a release (created a pipeline) cannot approve it alone. */
+        @WithDefault("true")
+        boolean fourEyes();
+
+        /** Approver groups: {@code kubestead.approval.groups.sre=alice,bob} makes {@code group:sre} name them. */
+        java.util.Map<String, java.util.List<String>> groups();
+    }
+
+    interface Slack {
+        /** An Incoming Webhook URL to post approval requests and notifications to. */
+        Optional<String> webhookUrl();
+
+        /** A bot token (xoxb-...) for chat.postMessage; with {@link #channel()}. Preferred over the webhook. */
+        Optional<String> botToken();
+
+        /** The channel (id or #name) the bot posts to. */
+        Optional<String> channel();
+
+        /** The app's signing secret: interactions (button clicks) are refused without a valid signature. */
+        Optional<String> signingSecret();
+
+        /**
+         * A Kubernetes Secret (in the cluster namespace) with any of the keys webhook-url, bot-token, channel and
+         * signing-secret, for those not set above.
+         */
+        Optional<String> secret();
+
+        /** Slack's Web API. */
+        @WithDefault("https://slack.com/api")
+        String apiUrl();
+
+        /** Where interactions' response_url may point (anything else is never called). */
+        @WithDefault("https://hooks.slack.com/")
+        String responseUrlPrefix();
+
+        /** How old a signed interaction may be (replays of older ones are refused). */
+        @WithDefault("5m")
+        Duration maxSkew();
+    }
+
+    interface Notifications {
+        /** Whether this server delivers the outbox (several replicas may; they share the work). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Generic webhooks: {@code kubestead.notifications.webhooks.ops.url} and {@code .secret} (the HMAC-SHA256 key). */
+        java.util.Map<String, Webhook> webhooks();
+
+        /** Hosts, addresses and CIDRs notifications may be sent to beyond public addresses (as for analysis). */
+        Optional<java.util.List<String>> allowedHosts();
+
+        /** Deliveries are retried with exponential backoff from 1 s up to this. */
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** After this many failed attempts a notification is given up (state Dead, shown in the API). */
+        @WithDefault("25")
+        int maxAttempts();
+
+        /** Delivery workers. */
+        @WithDefault("2")
+        int threads();
+
+        interface Webhook {
+            String url();
+
+            Optional<String> secret();
+        }
+    }
+
     interface RemoteCalls {
         /** Refuse (not only log and count) a remote call made inside a database transaction. */
         @WithDefault("false")

@@ -119,6 +119,7 @@ public class ConsoleService {
             Step s = spec.canarySteps().get(i);
             String label = s instanceof Step.SetWeight w ? "weight " + w.weight() + "%"
                     : s instanceof Step.Pause p ? (p.duration() == null ? "pause (manual)" : "pause " + Durations.format(p.duration()))
+                    : s instanceof Step.Approval a ? "approval (" + a.policy().describe() + ")"
                     : "analysis " + ((Step.Analysis) s).template();
             String status = i < r.currentStep() ? "done"
                     : i == r.currentStep() && r.state().active() && "step".equals(r.stage()) ? "current" : "pending";
@@ -145,7 +146,7 @@ public class ConsoleService {
     /** The actions the release's state allows (the API refuses the others with 409). */
     public static Set<String> allowed(ReleaseView r) {
         Set<String> out = new java.util.LinkedHashSet<>();
-        ReleaseActions.allowed(r.state(), r.stage(), r.pendingAction()).forEach(a -> out.add(a.path()));
+        ReleaseActions.allowed(r.state(), r.stage(), r.pendingAction(), r.pauseKind()).forEach(a -> out.add(a.path()));
         return out;
     }
 

@@ -43,8 +43,8 @@ public final class Move {
     /** The collaborators of a move. */
     public record Services(ReleaseService history, ReleasePreparation preparation, TemplateService templates,
             PodPolicy pods, NamespacePolicy namespaces, HookJobs hooks, Workloads workloads, TrafficRouter replicaRouter,
-            TrafficRouter gatewayRouter, AnalysisGate analysis, KubesteadConfig.Engine engine, Clock clock,
-            Timer abortLatency) {
+            TrafficRouter gatewayRouter, AnalysisGate analysis, io.kubestead.approval.ApprovalService approvals,
+            KubesteadConfig.Engine engine, Clock clock, Timer abortLatency) {
     }
 
     final Release r;
@@ -319,12 +319,19 @@ public final class Move {
     }
 
     private void pauseElapsed() {
-        if (!"step".equals(r.pauseKind) || r.stepData == null || r.stepData.get("until") == null) {
+        boolean approval = io.kubestead.release.ReleaseActions.APPROVAL.equals(r.pauseKind);
+        if (!("step".equals(r.pauseKind) || approval) || r.stepData == null || r.stepData.get("until") == null) {
             return;
         }
         Instant until = Instant.parse((String) r.stepData.get("until"));
         if (now.isBefore(until)) {
             r.dueAt = until;
+            return;
+        }
+        if (approval) {
+            if (spec.canarySteps().get(r.currentStep) instanceof Step.Approval a) {
+                CanaryStep.Approval.expire(this, a.policy());
+            }
             return;
         }
         r.pauseKind = null;

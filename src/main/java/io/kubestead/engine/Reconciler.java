@@ -98,6 +98,9 @@ public class Reconciler {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    io.kubestead.approval.ApprovalService approvals;
+
     Timer lag;
     Timer abortLatency;
     io.micrometer.core.instrument.Counter discards;
@@ -114,7 +117,7 @@ public class Reconciler {
         discards = io.micrometer.core.instrument.Counter.builder("kubestead.engine.discarded")
                 .description("Moves whose result was discarded because the release changed meanwhile").register(registry);
         services = new Move.Services(history, preparation, templates, pods, namespaces, hooks, workloads, replicaRouter,
-                gatewayRouter, analysis, config.engine(), clock, abortLatency);
+                gatewayRouter, analysis, approvals, config.engine(), clock, abortLatency);
     }
 
     /** The earliest time a step runner may find work (an in-flight move's release counts from its lease's end). */

@@ -48,6 +48,9 @@ public class Backfills {
     Clock clock;
 
     @Inject
+    io.kubestead.approval.Notifications notifications;
+
+    @Inject
     TargetDatabases databases;
 
     @Inject
@@ -161,7 +164,11 @@ public class Backfills {
             if (current == null || current.lockVersion != version) {
                 return false;
             }
+            boolean completedNow = Backfill.COMPLETED.equals(b.state) && !Backfill.COMPLETED.equals(current.state);
             em.merge(b);
+            if (completedNow) {
+                notifications.backfillCompleted(b.pipelineName, claimed.pipeline().rolloutName, b.rowsDone);
+            }
             return true;
         });
         if (!kept) {

@@ -56,6 +56,14 @@ public class Pipeline extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    @Column(name = "created_by")
+    public String createdBy;
+
+    /** {phase: approval policy document}: the phases that need an approval before they start, or null. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    public Map<String, Object> approvals;
+
     @Version
     @Column(name = "lock_version", nullable = false)
     public long lockVersion;

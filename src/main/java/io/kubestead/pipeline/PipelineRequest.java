@@ -14,7 +14,8 @@ import io.kubestead.common.Node;
 
 /** A pipeline as asked for: POST /api/v1/pipelines, checked strictly with exact paths. */
 public record PipelineRequest(String name, String rollout, String database, SchemaChange change,
-        Map<String, Map<String, String>> phases, Map<String, Object> backfill, Duration confidenceWindow) {
+        Map<String, Map<String, String>> phases, Map<String, Object> backfill, Duration confidenceWindow,
+        Map<String, io.kubestead.rollout.spec.ApprovalPolicy> approvals) {
 
     public static final List<String> PHASES = List.of("expand", "migrate", "contract");
 
@@ -44,12 +45,25 @@ public record PipelineRequest(String name, String rollout, String database, Sche
         }
         Map<String, Object> backfill = backfill(root.child("backfill"));
         Duration window = Durations.field(root, "confidenceWindow", false);
+        Map<String, io.kubestead.rollout.spec.ApprovalPolicy> approvals = new LinkedHashMap<>();
+        Node a = root.child("approvals");
+        if (!a.isNull() && a.expectMap()) {
+            for (String phase : PHASES) {
+                if (a.has(phase)) {
+                    io.kubestead.rollout.spec.ApprovalPolicy policy = io.kubestead.rollout.spec.ApprovalPolicy.parse(a.child(phase));
+                    if (policy != null) {
+                        approvals.put(phase, policy);
+                    }
+                }
+            }
+            a.finish();
+        }
         root.finish();
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         return new PipelineRequest(name, rollout, database, change, phases, backfill,
-                window == null ? Duration.ofHours(48) : window);
+                window == null ? Duration.ofHours(48) : window, approvals);
     }
 
     private static SchemaChange change(Node c) {

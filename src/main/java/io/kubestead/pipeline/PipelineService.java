@@ -29,7 +29,11 @@ import io.kubestead.common.Names;
 import io.kubestead.release.Action;
 import io.kubestead.release.ReleaseActions;
 import io.kubestead.engine.ReleasePreparation;
+import io.kubestead.approval.Approval;
+import io.kubestead.approval.ApprovalService;
+import io.kubestead.approval.ApprovalView;
 import io.kubestead.release.ReleaseBrief;
+import io.kubestead.rollout.spec.ApprovalPolicy;
 import io.kubestead.release.ReleaseService;
 import io.kubestead.release.ReleaseState;
 import io.kubestead.release.ReleaseView;
@@ -41,7 +45,7 @@ import io.quarkus.panache.common.Sort;
  * hooks; the server, not a person's memory, decides when each phase may start.
  */
 @ApplicationScoped
-public class PipelineService implements ReleasePreparation {
+public class PipelineService implements ReleasePreparation, io.kubestead.approval.PipelineGates {
 
     private static final Logger LOG = Logger.getLogger(PipelineService.class);
     static final int DDL_ATTEMPTS = 5;
@@ -58,6 +62,9 @@ public class PipelineService implements ReleasePreparation {
 
     @Inject
     ReleaseService releases;
+
+    @Inject
+    ApprovalService approvals;
 
     @Inject
     ReleaseActions actions;
@@ -126,10 +133,10 @@ public class PipelineService implements ReleasePreparation {
             throw ApiException.invalid("database", "cannot reach database " + req.database() + ": " + e.getMessage());
         }
         Plan checked = plan;
-        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> store(req, checked, key));
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> store(req, checked, key, caller));
     }
 
-    private PipelineView store(PipelineRequest req, Plan plan, List<Map<String, String>> key) {
+    private PipelineView store(PipelineRequest req, Plan plan, List<Map<String, String>> key, Caller caller) {
         if (Pipeline.findById(req.name(), LockModeType.PESSIMISTIC_WRITE) != null) {
             throw ApiException.conflict("There is already a pipeline named " + Names.quote(req.name()) + ".");
         }
@@ -146,7 +153,16 @@ public class PipelineService implements ReleasePreparation {
         p.schemaState = "unchanged: nothing has run yet";
         p.createdAt = now;
         p.updatedAt = now;
+        p.createdBy = caller.user();
+        if (!req.approvals().isEmpty()) {
+            Map<String, Object> policies = new LinkedHashMap<>();
+            req.approvals().forEach((phase, policy) -> policies.put(phase, policy.document()));
+            p.approvals = policies;
+        }
         p.persist();
+        if (req.approvals().containsKey("expand")) {
+            approvals.openForPhase(p.name, "expand", p.rolloutName, namespaceOf(p), p.createdBy, req.approvals().get("expand"));
+        }
         Backfill b = new Backfill();
         b.pipelineName = p.name;
         b.state = Backfill.PENDING;
@@ -326,6 +342,18 @@ public class PipelineService implements ReleasePreparation {
             }
             default -> {
             }
+        }
+        if (p.approvals != null && p.approvals.get(phase) instanceof Map<?, ?> stored) {
+            @SuppressWarnings("unchecked")
+            ApprovalPolicy policy = ApprovalPolicy.of((Map<String, Object>) stored);
+            ApprovalView a = approvals.ofPipeline(p.name).get(phase);
+            boolean ok = a != null && Approval.APPROVED.equals(a.state());
+            String why = a == null ? "asked for when " + (phase.equals("expand") ? "the pipeline is created" : previous(phase)
+                    + " is promoted") + ": " + policy.describe()
+                    : Approval.PENDING.equals(a.state()) ? "waiting for " + policy.describe() + " until " + a.expiresAt()
+                            + " (" + a.decisions().size() + " decided so far; POST /api/v1/pipelines/" + p.name + "/approvals)"
+                    : a.state().toLowerCase(java.util.Locale.ROOT) + (a.outcome() == null ? "" : ": " + a.outcome());
+            gates.add(new PipelineView.Gate("approved", ok, why));
         }
         return gates;
     }
@@ -572,6 +600,14 @@ public class PipelineService implements ReleasePreparation {
         if (state == ReleaseState.Promoted && "contract".equals(r.phase())) {
             p.state = "Completed";
         }
+        String next = state == ReleaseState.Promoted ? next(r.phase()) : null;
+        if (next != null && p.approvals != null && p.approvals.get(next) instanceof Map<?, ?> stored) {
+            // the next phase's approval is asked for now: its timeout runs from when it can be decided
+            @SuppressWarnings("unchecked")
+            ApprovalPolicy policy = ApprovalPolicy.of((Map<String, Object>) stored);
+            approvals.openForPhase(p.name, next, p.rolloutName, namespaceOf(p), p.createdBy, policy);
+            details.put("approvalRequested", next);
+        }
         if (state != ReleaseState.Promoted) {
             details.put("schemaSafeForStable", true);
         }
@@ -579,6 +615,25 @@ public class PipelineService implements ReleasePreparation {
                 ? "; contract will not run after this migrate" : ""));
         p.updatedAt = clock.instant();
         return details;
+    }
+
+    private static String previous(String phase) {
+        return "migrate".equals(phase) ? "expand" : "migrate";
+    }
+
+    private static String next(String phase) {
+        return "expand".equals(phase) ? "migrate" : "migrate".equals(phase) ? "contract" : null;
+    }
+
+    /** A phase's approval expired with onTimeout abort: the pipeline is aborted (once; in one transaction). */
+    @Override
+    @Transactional
+    public void approvalTimedOut(long approvalId, String pipeline, String reason) {
+        Pipeline p = Pipeline.findById(pipeline);
+        if (p != null && "Active".equals(p.state)) {
+            abort(pipeline, Caller.SYSTEM, reason);
+        }
+        approvals.consequenceDone(approvalId);
     }
 
     static boolean uniqueViolation(Throwable e) {

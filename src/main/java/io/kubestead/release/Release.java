@@ -117,6 +117,10 @@ public class Release extends PanacheEntityBase {
     @Column(name = "schema_done", nullable = false)
     public boolean schemaDone;
 
+    /** The user who started the release (the requester of its approvals), or null. */
+    @Column(name = "started_by")
+    public String startedBy;
+
     /** The worker that holds the row now, or null (see {@link io.kubestead.common.Lease}). */
     @jakarta.persistence.Embedded
     public io.kubestead.common.Lease lease;
@@ -160,6 +164,7 @@ public class Release extends PanacheEntityBase {
         w.createdAt = createdAt;
         w.pipelineName = pipelineName;
         w.pipelinePhase = pipelinePhase;
+        w.startedBy = startedBy;
         w.lockVersion = lockVersion;
         w.takeProgressOf(this);
         return w;

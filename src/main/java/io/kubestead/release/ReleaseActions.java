@@ -75,7 +75,7 @@ public class ReleaseActions {
         RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
         caller.require(action.permission(), rollouts.namespaceOf(spec));
         String actor = caller.actor();
-        if (!allowed(r.state, r.stage, r.requestedAction).contains(action)) {
+        if (!allowed(r.state, r.stage, r.requestedAction, r.pauseKind).contains(action)) {
             throw invalid(r, action.path(), why(r, action));
         }
         Instant now = clock.instant();
@@ -90,6 +90,25 @@ public class ReleaseActions {
         return history.get(String.valueOf(r.id));
     }
 
+    /** Why a release is Paused at an approval step, and after one expired with onTimeout pause. */
+    public static final String APPROVAL = "approval";
+    public static final String APPROVAL_EXPIRED = "approval-expired";
+
+    /** The approvals an approval step waits for are given: the release goes on with its next step. */
+    public void approvalGiven(Release r, String actor, String reason) {
+        RolloutSpec spec = rollouts.spec(r.rolloutName, r.revision);
+        r.pauseKind = null;
+        history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep,
+                "pause", APPROVAL));
+        skipStep(r, spec, actor, clock.instant());
+    }
+
+    /** An approver rejected the release: it is aborted (canary weight 0 first), as if they had asked for that. */
+    public void approvalRejected(Release r, String actor, String reason) {
+        r.pauseKind = null;
+        abort(r, actor, reason, clock.instant());
+    }
+
     private void pause(Release r, String actor, String reason) {
         r.pauseKind = "manual";
         r.dueAt = null;
@@ -101,7 +120,10 @@ public class ReleaseActions {
         r.pauseKind = null;
         history.record(r, "Resumed", ReleaseState.Progressing, actor, reason, Map.of("step", r.currentStep,
                 "pause", kind == null ? "manual" : kind));
-        if ("step".equals(kind) || "analysis".equals(kind)) {
+        if (APPROVAL_EXPIRED.equals(kind)) {
+            // the approval step asks again, with a new timeout
+            r.dueAt = now;
+        } else if ("step".equals(kind) || "analysis".equals(kind)) {
             // a pause step ends when a person resumes it; an inconclusive analysis is judged good by them
             skipStep(r, spec, actor, now);
         } else {
@@ -184,7 +206,7 @@ public class ReleaseActions {
      * The actions a release in this state allows: the one rule the API enforces (409 otherwise) and the console
      * uses to enable its buttons.
      */
-    public static Set<Action> allowed(ReleaseState state, String stage, String pendingAction) {
+    public static Set<Action> allowed(ReleaseState state, String stage, String pendingAction, String pauseKind) {
         Set<Action> allowed = EnumSet.noneOf(Action.class);
         if (state == ReleaseState.Aborted || state == ReleaseState.Failed) {
             allowed.add(Action.RETRY);
@@ -203,6 +225,12 @@ public class ReleaseActions {
             allowed.add(Action.PROMOTE);
             allowed.add(Action.PROMOTE_FULL);
         }
+        if (state == ReleaseState.Paused && APPROVAL.equals(pauseKind)) {
+            // only approvers move a release past an approval step: no operator's resume or promote bypasses them
+            allowed.remove(Action.RESUME);
+            allowed.remove(Action.PROMOTE);
+            allowed.remove(Action.PROMOTE_FULL);
+        }
         // abort is honoured after a promote-full, up to the moment the stable Deployment is changed
         if (state.active() && !Release.STAGE_STABLE_ROLLOUT.equals(stage) && !Release.STAGE_CLEANUP.equals(stage)) {
             allowed.add(Action.ABORT);
@@ -213,6 +241,10 @@ public class ReleaseActions {
     private static String why(Release r, Action action) {
         if (r.requestedAction != null && action != Action.RETRY) {
             return "an abort is already under way";
+        }
+        if (APPROVAL.equals(r.pauseKind) && action != Action.RETRY) {
+            return "it waits at an approval step: approvers approve or reject it (POST /api/v1/releases/" + r.id
+                    + "/approvals)";
         }
         return switch (action) {
             case PAUSE -> "only a release progressing through its canary steps can be paused";

@@ -101,6 +101,7 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
         r.dueAt = now;
         r.pipelineName = pipeline;
         r.pipelinePhase = phase;
+        r.startedBy = caller.user();
         r.persist();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("version", r.version);
@@ -150,7 +151,7 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
     /** Stores an event in the caller's transaction; the engines learn of it when that commits. */
     public ReleaseEvent store(ReleaseEvent e) {
         e.persist();
-        changed.fire(new ReleaseChanged(e.releaseId, e.type, e.toState));
+        changed.fire(new ReleaseChanged(e.releaseId, e.type, e.toState, e.id, e.fromState));
         return e;
     }
 

@@ -156,9 +156,14 @@ public class RolloutService {
 
     /** The namespace of a rollout (deleted ones too, by their last revision); the default for an unknown name. */
     public String namespaceOf(String rolloutName) {
+        RolloutSpec spec = currentSpec(rolloutName);
+        return spec == null ? cluster.defaultNamespace() : namespaceOf(spec);
+    }
+
+    /** A rollout's spec at its last revision (deleted rollouts too), or null for an unknown name. */
+    public RolloutSpec currentSpec(String rolloutName) {
         Rollout rollout = rolloutName == null ? null : Rollout.findById(rolloutName);
-        return rollout == null || rollout.currentRevision == 0 ? cluster.defaultNamespace()
-                : namespaceOf(spec(rolloutName, rollout.currentRevision));
+        return rollout == null || rollout.currentRevision == 0 ? null : spec(rolloutName, rollout.currentRevision);
     }
 
     /** The spec of a rollout at a revision. Revisions never change, so they are cached once read. */

@@ -92,6 +92,16 @@ public class AccessResource {
         return users.setBindings(current.get(), name, Requests.bindingsDocument(body, contentType), current.client());
     }
 
+    @PUT
+    @Path("users/{name}/slack")
+    @Consumes(MediaType.WILDCARD)
+    @Allow(Permission.ADMINISTER)
+    @Operation(summary = "Map a user to their Slack member id (their Slack clicks count as theirs): {slackUserId: \"U123\" | null}")
+    public UserService.UserView slack(@PathParam("name") String name, byte[] body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return users.setSlackId(current.get(), name, Requests.slackIdDocument(body, contentType), current.client());
+    }
+
     @POST
     @Path("users/{name}/disable")
     @Allow(Permission.ADMINISTER)

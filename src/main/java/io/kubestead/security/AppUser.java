@@ -32,6 +32,10 @@ public class AppUser extends PanacheEntityBase {
     @Column(name = "created_by", nullable = false)
     public String createdBy;
 
+    /** The user's Slack member id (U...): their clicks on Slack buttons count as theirs. */
+    @Column(name = "slack_user_id")
+    public String slackUserId;
+
     @Column(name = "disabled_at")
     public Instant disabledAt;
 }

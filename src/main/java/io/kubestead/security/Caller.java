@@ -12,7 +12,7 @@ import io.kubestead.common.Names;
 public record Caller(String actor, String user, Via via, List<Binding> bindings, String csrfToken, Long tokenId) {
 
     public enum Via {
-        SESSION, TOKEN, PASSWORD, OIDC, SYSTEM
+        SESSION, TOKEN, PASSWORD, OIDC, SLACK, SYSTEM
     }
 
     /** The engine and other server-side work. */

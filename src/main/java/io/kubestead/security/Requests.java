@@ -69,6 +69,28 @@ public final class Requests {
         return new NewUser(name, kind, password, bindings);
     }
 
+    static final java.util.regex.Pattern SLACK_ID = java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,20}");
+
+    /** {slackUserId: "U123ABC" | null}: a Slack member id, or null to remove the mapping. */
+    static String slackIdDocument(byte[] body, String contentType) {
+        List<FieldError> errors = new ArrayList<>();
+        Node root = Node.root(Documents.read(body, contentType), errors);
+        String id = null;
+        if (root.expectMap()) {
+            if (!root.has("slackUserId")) {
+                root.error("slackUserId", "is required (null removes the mapping)");
+            }
+            id = root.string("slackUserId", false, 22);
+            if (id != null && !SLACK_ID.matcher(id).matches()) {
+                root.error("slackUserId", Node.quote(id) + " is not a Slack member id like U024BE7LH");
+                id = null;
+            }
+            root.finish();
+        }
+        throwIfAny(errors);
+        return id;
+    }
+
     static List<Binding> bindingsDocument(byte[] body, String contentType) {
         return bindingsDocument(Documents.read(body, contentType));
     }

@@ -22,8 +22,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 @ApplicationScoped
 public class UserService {
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record UserView(String name, String kind, List<Binding> bindings, Instant createdAt, String createdBy,
-            boolean disabled) {
+            boolean disabled, String slackUserId) {
     }
 
     /** The outcome of a password check. */
@@ -166,6 +167,36 @@ public class UserService {
         return view(u);
     }
 
+    /** Maps a Slack member id to a user (null removes it); one user per Slack id. */
+    @Transactional
+    public UserView setSlackId(Caller caller, String name, String slackUserId, String client) {
+        caller.require(Permission.ADMINISTER, null);
+        AppUser u = requireLocked(name);
+        if (slackUserId != null) {
+            AppUser other = AppUser.find("slackUserId", slackUserId).firstResult();
+            if (other != null && !other.name.equals(name)) {
+                throw ApiException.conflict("Slack user " + slackUserId + " is mapped to " + Names.quote(other.name) + " already.");
+            }
+        }
+        String before = u.slackUserId;
+        u.slackUserId = slackUserId;
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("from", before == null ? "none" : before);
+        d.put("to", slackUserId == null ? "none" : slackUserId);
+        audit.record(caller.actor(), "SlackIdChanged", name, "ok", client, d);
+        return view(u);
+    }
+
+    /** The enabled person a Slack member id maps to, as a caller with their bindings now; null when none. */
+    @Transactional
+    public Caller slackCaller(String slackUserId) {
+        AppUser u = slackUserId == null ? null : AppUser.find("slackUserId", slackUserId).firstResult();
+        if (u == null || u.disabledAt != null || !AppUser.PERSON.equals(u.kind)) {
+            return null;
+        }
+        return new Caller("user:" + u.name, u.name, Caller.Via.SLACK, bindingsOf(u.name), null, null);
+    }
+
     @Transactional
     public UserView disable(Caller caller, String name, String client) {
         caller.require(Permission.ADMINISTER, null);
@@ -237,6 +268,7 @@ public class UserService {
     }
 
     private UserView view(AppUser u) {
-        return new UserView(u.name, u.kind, bindingsOf(u.name), u.createdAt, u.createdBy, u.disabledAt != null);
+        return new UserView(u.name, u.kind, bindingsOf(u.name), u.createdAt, u.createdBy, u.disabledAt != null,
+                u.slackUserId);
     }
 }

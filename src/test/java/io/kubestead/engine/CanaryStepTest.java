@@ -69,7 +69,7 @@ class CanaryStepTest {
             return verdict;
         };
         Move.Services services = new Move.Services(history, null, null, null, null, null, null, router, router, gate,
-                engineConfig(), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry().timer("abort"));
+                null, engineConfig(), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry().timer("abort"));
         Release r = new Release();
         r.id = 7L;
         r.rolloutName = "svc";

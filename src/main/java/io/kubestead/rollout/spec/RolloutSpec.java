@@ -7,11 +7,27 @@ import java.util.List;
  * absent the engine applies the configured defaults.
  */
 public record RolloutSpec(String name, Target target, TrafficRouting trafficRouting, List<Hook> preDeployHooks,
-        List<Step> canarySteps, BackgroundAnalysis analysis) {
+        List<Step> canarySteps, BackgroundAnalysis analysis, List<Subscription> notifications) {
 
     public RolloutSpec {
         preDeployHooks = List.copyOf(preDeployHooks);
         canarySteps = List.copyOf(canarySteps);
+        notifications = notifications == null ? null : List.copyOf(notifications);
+    }
+
+    /** What the rollout's people are told, and where. {@code notifications} null: the default (everything to Slack). */
+    public record Subscription(List<String> events, String channel) {
+        /** The notifications there are. */
+        public static final List<String> KINDS = List.of("approval-requested", "approval-decided", "paused", "aborted",
+                "failed", "promoted", "gate-blocked", "backfill-completed");
+
+        public Subscription {
+            events = List.copyOf(events);
+        }
+
+        public boolean wants(String kind) {
+            return events.contains(kind) || events.contains("all");
+        }
     }
 
     /** Where the workload lives. Either part may be null (then: the configured namespace, the rollout's name). */

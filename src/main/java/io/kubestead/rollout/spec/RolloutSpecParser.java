@@ -22,7 +22,7 @@ import io.kubestead.rollout.spec.RolloutSpec.Target;
  */
 public final class RolloutSpecParser {
 
-    static final List<String> STEP_KINDS = List.of("setWeight", "pause", "analysis");
+    static final List<String> STEP_KINDS = List.of("setWeight", "pause", "analysis", "approval");
 
     private RolloutSpecParser() {
     }
@@ -65,8 +65,37 @@ public final class RolloutSpecParser {
             }
         }
         RolloutSpec.BackgroundAnalysis analysis = background(r.child("analysis"), steps.size());
+        List<RolloutSpec.Subscription> notifications = r.has("notifications") ? subscriptions(r.list("notifications", true))
+                : null;
         r.finish();
-        return errors.isEmpty() ? new RolloutSpec(name, target, routing, hooks, steps, analysis) : null;
+        return errors.isEmpty() ? new RolloutSpec(name, target, routing, hooks, steps, analysis, notifications) : null;
+    }
+
+    static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("slack|webhook:[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    private static List<RolloutSpec.Subscription> subscriptions(List<Node> nodes) {
+        List<RolloutSpec.Subscription> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (!n.expectMap()) {
+                continue;
+            }
+            String channel = n.string("channel", true, 80);
+            if (channel != null && !CHANNEL.matcher(channel).matches()) {
+                n.error("channel", Node.quote(channel) + " is not slack or webhook:<name>");
+            }
+            List<String> on = new ArrayList<>();
+            for (Node k : n.list("events", true)) {
+                if (k.value() instanceof String s && (s.equals("all") || RolloutSpec.Subscription.KINDS.contains(s))) {
+                    on.add(s);
+                } else {
+                    k.error("must be all or one of " + String.join(", ", RolloutSpec.Subscription.KINDS) + ", not "
+                            + Node.describe(k.value()));
+                }
+            }
+            n.finish();
+            out.add(new RolloutSpec.Subscription(on, channel));
+        }
+        return out;
     }
 
     private static RolloutSpec.BackgroundAnalysis background(Node a, int steps) {
@@ -204,6 +233,10 @@ public final class RolloutSpecParser {
                 step = new Step.Analysis(template, args);
             }
         }
+        if (s.has("approval")) {
+            ApprovalPolicy policy = ApprovalPolicy.parse(s.child("approval"));
+            step = policy == null ? null : new Step.Approval(policy);
+        }
         s.finish();
         return step;
     }
@@ -250,6 +283,16 @@ public final class RolloutSpecParser {
             }
             r.put("analysis", a);
         }
+        if (spec.notifications() != null) {
+            List<Object> subs = new ArrayList<>();
+            for (RolloutSpec.Subscription sub : spec.notifications()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("events", sub.events());
+                m.put("channel", sub.channel());
+                subs.add(m);
+            }
+            r.put("notifications", subs);
+        }
         return Map.of("rollout", r);
     }
 
@@ -259,6 +302,9 @@ public final class RolloutSpecParser {
         }
         if (s instanceof Step.Pause p) {
             return Map.of("pause", p.duration() == null ? Map.of() : Map.of("duration", Durations.format(p.duration())));
+        }
+        if (s instanceof Step.Approval a) {
+            return Map.of("approval", a.policy().document());
         }
         Step.Analysis a = (Step.Analysis) s;
         Map<String, Object> m = new LinkedHashMap<>();

@@ -31,4 +31,11 @@ public sealed interface Step {
             return "analysis";
         }
     }
+
+    /** Waits for people to approve (then the next step) or reject (then an abort), within the policy's timeout. */
+    record Approval(ApprovalPolicy policy) implements Step {
+        public String kind() {
+            return "approval";
+        }
+    }
 }
