@@ -243,6 +243,17 @@ class AccessMatrixTest extends ApiTest {
         rows.add(new Row("DELETE", "/api/v1/tokens/{id}", Map.of("id", String.valueOf(otherTokenId)), null,
                 Permission.ADMINISTER, false, 404));
         rows.add(row("GET", "/api/v1/audit", Map.of(), null, Permission.ADMINISTER, false));
+        rows.add(row("PUT", "/api/v1/users/{name}/slack", Map.of("name", victim), "{\"slackUserId\": null}",
+                Permission.ADMINISTER, false));
+        rows.add(row("GET", "/api/v1/approvals", Map.of(), null, Permission.READ, false));
+        rows.add(row("GET", "/api/v1/approvals/{id}", Map.of("id", "1"), null, Permission.READ, false));
+        rows.add(row("GET", "/api/v1/releases/{id}/approvals", Map.of("id", id), null, Permission.READ, false));
+        rows.add(row("POST", "/api/v1/releases/{id}/approvals", Map.of("id", id), "{\"decision\": \"approve\"}",
+                Permission.APPROVE, true));
+        rows.add(row("POST", "/api/v1/pipelines/{name}/approvals", Map.of("name", pipeline), "{\"decision\": \"reject\"}",
+                Permission.APPROVE, true));
+        // Slack's own requests carry no Kubestead credentials (their signature is checked instead; unset here: 404)
+        rows.add(row("POST", "/api/v1/slack/interactions", Map.of(), null, Permission.PUBLIC, false));
         return rows;
     }
 
