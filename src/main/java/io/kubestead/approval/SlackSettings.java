@@ -55,6 +55,7 @@ public class SlackSettings {
     }
 
     /** The settings now; may read the Secret (a remote call: never inside a transaction). */
+    @io.kubestead.common.RemoteCall
     public Resolved resolve() {
         KubesteadConfig.Slack s = config.slack();
         Map<String, String> secret = s.secret().isPresent() ? secret(s.secret().get()) : Map.of();
@@ -68,7 +69,7 @@ public class SlackSettings {
 
     private Map<String, String> secret(String name) {
         Instant now = clock.instant();
-        if (now.isBefore(readAt.plus(KEEP))) {
+        if (!now.isBefore(readAt) && now.isBefore(readAt.plus(KEEP))) {
             return fromSecret;
         }
         String namespace = config.cluster().namespace();

@@ -90,7 +90,7 @@ public interface KubesteadConfig {
         @WithDefault("5m")
         Duration maxBackoff();
 
-        /** After this many failed attempts a notification is given up (state Dead, shown in the API). */
+        /** After this many failed attempts a notification is given up (state Dead, logged once). */
         @WithDefault("25")
         int maxAttempts();
 

@@ -17,7 +17,7 @@ public class SlackMock implements QuarkusTestResourceLifecycleManager {
     public static final String SIGNING_SECRET = "test-signing-secret-9f3a";
     public static final String WEBHOOK_SECRET = "test-webhook-secret-77c1";
     public static final String WEBHOOK_PATH = "/services/T000/B000/XXXX";
-    static volatile WireMockServer server;
+    public static volatile WireMockServer server;
 
     @Override
     public Map<String, String> start() {

@@ -63,18 +63,6 @@ class SlackTest extends EngineFixture {
         MutableClock.INSTANCE.reset();
     }
 
-    static void person(String name, String slackId, String... roles) {
-        StringBuilder b = new StringBuilder();
-        for (String r : roles) {
-            b.append(b.length() == 0 ? "" : ",").append("{\"role\": \"").append(r).append("\"}");
-        }
-        int status = given().contentType("application/json").body("{\"name\": \"" + name + "\", \"kind\": \"user\", "
-                + "\"password\": \"correct-horse-battery-9\", \"bindings\": [" + b + "]}").post("/api/v1/users").statusCode();
-        assertThat(status).isIn(201, 409);
-        given().contentType("application/json").body("{\"slackUserId\": \"" + slackId + "\"}")
-                .put("/api/v1/users/" + name + "/slack").then().statusCode(200).body("slackUserId", is(slackId));
-    }
-
     String rolloutWithApproval(String approval, String notifications) {
         String name = unique("sl");
         stable(client, NS, name, 4, "img/" + name + ":1");
@@ -108,31 +96,6 @@ class SlackTest extends EngineFixture {
         throw new AssertionError("no buttons in " + msg);
     }
 
-    static String payload(String slackUser, long approval, String action, String responseUrl) {
-        return "payload=" + URLEncoder.encode("{\"type\":\"block_actions\",\"user\":{\"id\":\"" + slackUser + "\"},"
-                + "\"actions\":[{\"action_id\":\"" + action + "\",\"value\":\"" + approval + "\"}],"
-                + "\"response_url\":\"" + responseUrl + "\"}", StandardCharsets.UTF_8);
-    }
-
-    /** A click sent as Slack sends it: no Kubestead credentials, signed with {@code secret} at {@code timestamp}. */
-    static Response click(String body, long timestamp, String secret) {
-        return signedAs(body, body, timestamp, secret);
-    }
-
-    /** Sends {@code sent} with the signature of {@code signed}. */
-    static Response signedAs(String sent, String signed, long timestamp, String secret) {
-        String ts = String.valueOf(timestamp);
-        useNobody();
-        try {
-            return RestAssured.given().contentType("application/x-www-form-urlencoded")
-                    .header("X-Slack-Request-Timestamp", ts)
-                    .header("X-Slack-Signature", SlackSignature.sign(secret, ts, signed.getBytes(StandardCharsets.UTF_8)))
-                    .body(sent).post("/api/v1/slack/interactions");
-        } finally {
-            useAdmin();
-        }
-    }
-
     static long now() {
         return MutableClock.INSTANCE.instant().getEpochSecond();
     }
@@ -147,13 +110,13 @@ class SlackTest extends EngineFixture {
 
     @Test
     void aSignedClickApprovesAndTheMessageShowsWhoDecided() throws Exception {
-        person("sam", "U0SAM", "approver");
+        SlackClicks.person("sam", "U0SAM", "approver");
         long id = release(rolloutWithApproval("{approvers: [role:approver]}", null), "2.0.0");
         awaitState(id, "Paused");
         long approval = postedApproval(id);
         String url = responseUrl("approve-" + id);
 
-        click(payload("U0SAM", approval, "kubestead-approve", url), now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
+        SlackClicks.click(SlackClicks.payload("U0SAM", approval, "kubestead-approve", url), now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
         awaitState(id, "Promoted");
         Map<String, Object> decided = events(id).stream().filter(e -> "ApprovalDecided".equals(e.get("type"))).findFirst().orElseThrow();
         assertThat(decided.get("actor")).isEqualTo("user:sam");
@@ -168,24 +131,24 @@ class SlackTest extends EngineFixture {
 
     @Test
     void forgedStaleReplayedAndUnknownClicksChangeNothing() throws Exception {
-        person("sue", "U0SUE", "approver");
-        person("val", "U0VAL", "viewer");
+        SlackClicks.person("sue", "U0SUE", "approver");
+        SlackClicks.person("val", "U0VAL", "viewer");
         long id = release(rolloutWithApproval("{approvers: [role:approver], minApprovals: 2}", null), "2.0.0");
         awaitState(id, "Paused");
         long approval = postedApproval(id);
-        String body = payload("U0SUE", approval, "kubestead-approve", responseUrl("sue-" + id));
+        String body = SlackClicks.payload("U0SUE", approval, "kubestead-approve", responseUrl("sue-" + id));
 
-        click(body, now(), "not-the-secret").then().statusCode(401).contentType("application/problem+json")
+        SlackClicks.click(body, now(), "not-the-secret").then().statusCode(401).contentType("application/problem+json")
                 .body("detail", containsString("signature does not match"));
-        click(body, now() - 360, SlackMock.SIGNING_SECRET).then().statusCode(401).body("detail", containsString("5 minutes"));
+        SlackClicks.click(body, now() - 360, SlackMock.SIGNING_SECRET).then().statusCode(401).body("detail", containsString("5 minutes"));
         // a body changed after signing
-        signedAs(body.replace("U0SUE", "U0VAL"), body, now(), SlackMock.SIGNING_SECRET).then().statusCode(401);
+        SlackClicks.signedAs(body.replace("U0SUE", "U0VAL"), body, now(), SlackMock.SIGNING_SECRET).then().statusCode(401);
         given().get("/api/v1/approvals/" + approval).then().statusCode(200).body("decisions.size()", is(0))
                 .body("state", is("Pending"));
 
         // the same click delivered twice records one decision, and tells the clicker once
-        click(body, now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
-        click(body, now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
+        SlackClicks.click(body, now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
+        SlackClicks.click(body, now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
         given().get("/api/v1/approvals/" + approval).then().statusCode(200).body("decisions.size()", is(1))
                 .body("decisions[0].actor", is("user:sue")).body("decisions[0].via", is("slack"));
         await().atMost(Duration.ofSeconds(30)).until(() -> posted("/actions/T000/sue-" + id).size() == 2);
@@ -193,9 +156,9 @@ class SlackTest extends EngineFixture {
                 .contains("\"response_type\":\"ephemeral\"").contains("already decided"));
 
         // a Slack user Kubestead does not know, and one who may not approve: an ephemeral refusal each
-        click(payload("U0NOBODY", approval, "kubestead-approve", responseUrl("nobody-" + id)), now(), SlackMock.SIGNING_SECRET)
+        SlackClicks.click(SlackClicks.payload("U0NOBODY", approval, "kubestead-approve", responseUrl("nobody-" + id)), now(), SlackMock.SIGNING_SECRET)
                 .then().statusCode(200);
-        click(payload("U0VAL", approval, "kubestead-reject", responseUrl("val-" + id)), now(), SlackMock.SIGNING_SECRET)
+        SlackClicks.click(SlackClicks.payload("U0VAL", approval, "kubestead-reject", responseUrl("val-" + id)), now(), SlackMock.SIGNING_SECRET)
                 .then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> !posted("/actions/T000/nobody-" + id).isEmpty()
                 && !posted("/actions/T000/val-" + id).isEmpty());

@@ -48,7 +48,8 @@ class PipelineApprovalTest extends EngineFixture {
         String rollout = unique("gated");
         String ns = unique("pg");
         stable(client, ns, rollout, 2, "img/" + rollout + ":1");
-        rollout(rollout, "  target: {namespace: " + ns + "}\n  canarySteps:\n    - setWeight: 50\n");
+        rollout(rollout, "  target: {namespace: " + ns + "}\n  canarySteps:\n    - setWeight: 50\n"
+                + "  notifications: [{events: [backfill-completed, gate-blocked, approval-requested], channel: \"webhook:audit\"}]\n");
         String name = unique("gate");
         given().contentType("application/json").body("""
                 {"name": "%s", "rollout": "%s", "database": "%s",
@@ -98,6 +99,17 @@ class PipelineApprovalTest extends EngineFixture {
         assertThat(blocked.getList("errors.message", String.class).get(0)).contains("rejected by token:gina-approver")
                 .contains("not during the sale");
         decide(name, "approve", "changed my mind").then().statusCode(409);
+
+        // each was written to the outbox with the change it reports, once (webhook:audit is not configured here, so
+        // they wait there, retried)
+        assertThat(outbox(name)).containsExactlyInAnyOrder("approval-requested", "backfill-completed", "approval-requested",
+                "gate-blocked");
+    }
+
+    static java.util.List<String> outbox(String pipeline) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> io.kubestead.approval.OutboxMessage
+                .<io.kubestead.approval.OutboxMessage>list("channel = 'webhook:audit' and cast(payload as string) like ?1",
+                        "%\"pipeline\": \"" + pipeline + "\"%").stream().map(m -> m.kind).toList());
     }
 
     @Test
