@@ -122,7 +122,11 @@ public class SlackResource {
         String json = null;
         for (String pair : form.split("&")) {
             if (pair.startsWith("payload=")) {
-                json = URLDecoder.decode(pair.substring(8), StandardCharsets.UTF_8);
+                try {
+                    json = URLDecoder.decode(pair.substring(8), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid("payload", "is not form-encoded (a malformed %-escape)");
+                }
             }
         }
         if (json == null) {

@@ -95,7 +95,7 @@ public interface KubesteadConfig {
         int maxAttempts();
 
         /** Delivery workers. */
-        @WithDefault("2")
+        @WithDefault("4")
         int threads();
 
         interface Webhook {

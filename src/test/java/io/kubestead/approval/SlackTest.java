@@ -145,6 +145,11 @@ class SlackTest extends EngineFixture {
         SlackClicks.signedAs(body.replace("U0SUE", "U0VAL"), body, now(), SlackMock.SIGNING_SECRET).then().statusCode(401);
         given().get("/api/v1/approvals/" + approval).then().statusCode(200).body("decisions.size()", is(0))
                 .body("state", is("Pending"));
+        // signed but not a click of ours: a malformed body is a 400, another kind of interaction is acknowledged
+        SlackClicks.click("payload=%zz", now(), SlackMock.SIGNING_SECRET).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].path", is("payload"));
+        SlackClicks.click("payload=" + java.net.URLEncoder.encode("{\"type\":\"view_submission\"}", StandardCharsets.UTF_8),
+                now(), SlackMock.SIGNING_SECRET).then().statusCode(200);
 
         // the same click delivered twice records one decision, and tells the clicker once
         SlackClicks.click(body, now(), SlackMock.SIGNING_SECRET).then().statusCode(200);

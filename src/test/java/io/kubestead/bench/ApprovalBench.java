@@ -119,7 +119,7 @@ class ApprovalBench extends EngineFixture {
         double seconds = (System.nanoTime() - t0) / 1e9;
         int sent = LocalHooks.REQUESTS.get() - before;
         return String.format("outbox: %d notifications of %d releases delivered to a local webhook in %.2f s = %.0f/s "
-                + "(2 delivery workers, one instance); requests %d, distinct delivery keys %d%n", NOTIFIED, NOTIFIED, seconds,
+                + "(4 delivery workers, one instance); requests %d, distinct delivery keys %d%n", NOTIFIED, NOTIFIED, seconds,
                 NOTIFIED / seconds, sent, LocalHooks.KEYS.size());
     }
 }
