@@ -38,9 +38,16 @@ public class Lease {
      */
     public static <T> T claimNext(EntityManager em, Class<T> type, String table, String keyColumn, String where,
             String order, Map<String, Object> params, String holder, int livenessKey, Instant until) {
+        java.util.List<T> rows = claim(em, type, table, keyColumn, where, order, params, holder, livenessKey, until, 1);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The same for up to {@code limit} rows at once (in no particular order). */
+    public static <T> java.util.List<T> claim(EntityManager em, Class<T> type, String table, String keyColumn, String where,
+            String order, Map<String, Object> params, String holder, int livenessKey, Instant until, int limit) {
         var q = em.createNativeQuery("with cfg as (select set_config('synchronous_commit', 'off', true) as v), "
                 + "next as (select " + keyColumn + " from " + table + " where " + where + " order by " + order
-                + " limit 1 for update skip locked) "
+                + " limit " + limit + " for update skip locked) "
                 + "update " + table + " t set claimed_by = :holder, claim_key = :key, lease_until = :until, "
                 + "lock_version = t.lock_version + 1 from next, cfg where t." + keyColumn + " = next." + keyColumn
                 + " and cfg.v is not null returning t.*", type)
@@ -48,7 +55,7 @@ public class Lease {
         params.forEach(q::setParameter);
         @SuppressWarnings("unchecked")
         java.util.List<T> rows = q.getResultList();
-        return rows.isEmpty() ? null : rows.get(0);
+        return rows;
     }
 
     /** Gives up a claim whose result was discarded, if it is still this holder's (the fencing version stays). */
