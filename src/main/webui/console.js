@@ -59,3 +59,13 @@ document.addEventListener('htmx:configRequest', (event) => {
     event.detail.headers['X-CSRF-Token'] = meta.content;
   }
 });
+
+// A comment someone is writing is not swapped away by a live refresh of the page: the refresh waits until the
+// comment is sent or cleared (the next change brings the page up to date).
+document.addEventListener('htmx:beforeRequest', (event) => {
+  const elt = event.detail.elt;
+  if (elt.tagName === 'MAIN' && event.detail.requestConfig.verb === 'get'
+      && Array.from(elt.querySelectorAll('textarea[name=comment]')).some((t) => t.value.trim() !== '')) {
+    event.preventDefault();
+  }
+});
