@@ -60,12 +60,27 @@ document.addEventListener('htmx:configRequest', (event) => {
   }
 });
 
-// A comment someone is writing is not swapped away by a live refresh of the page: the refresh waits until the
-// comment is sent or cleared (the next change brings the page up to date).
+// A comment someone is writing is not swapped away by a live refresh of the page: while a comment field has text
+// the refresh is held back. It is done once the comment is cleared, or sent and taken; a refusal's answer stays
+// (rendered after whatever made the decision fail, it says why).
+function writing(main) {
+  return Array.from(main.querySelectorAll('textarea[name=comment]')).some((t) => t.value.trim() !== '');
+}
+function refreshIfHeldBack(main) {
+  if (!main || !main.dataset.heldBack || writing(main)) {
+    return;
+  }
+  delete main.dataset.heldBack;
+  if (!main.querySelector('#error')) {
+    htmx.ajax('GET', main.getAttribute('hx-get'), { source: main, target: main, swap: 'innerHTML' });
+  }
+}
 document.addEventListener('htmx:beforeRequest', (event) => {
-  const elt = event.detail.elt;
-  if (elt.tagName === 'MAIN' && event.detail.requestConfig.verb === 'get'
-      && Array.from(elt.querySelectorAll('textarea[name=comment]')).some((t) => t.value.trim() !== '')) {
+  const main = event.detail.elt;
+  if (main.tagName === 'MAIN' && event.detail.requestConfig.verb === 'get' && writing(main)) {
+    main.dataset.heldBack = 'yes';
     event.preventDefault();
   }
 });
+document.addEventListener('htmx:afterSettle', (event) => refreshIfHeldBack(event.detail.elt.closest('main[hx-get]')));
+document.addEventListener('input', (event) => refreshIfHeldBack(event.target.closest && event.target.closest('main[hx-get]')));
