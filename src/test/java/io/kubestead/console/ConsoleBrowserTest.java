@@ -387,6 +387,9 @@ class ConsoleBrowserTest extends EngineFixture {
         button(card, APPROVE).click();
         awaitState(id, "Promoted");
         assertThat(waitingCard(page, "/releases/" + id)).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+        // the answer was the overview again, not the release page's part
+        assertThat(page.locator("#overview h1").last()).hasText("Releases");
+        assertThat(page.locator("#overview #timeline")).hasCount(0);
         Map<String, Object> decided = events(id).stream().filter(e -> "ApprovalDecided".equals(e.get("type"))).findFirst()
                 .orElseThrow();
         org.assertj.core.api.Assertions.assertThat(decided.get("actor")).isEqualTo("user:approver-amy");
