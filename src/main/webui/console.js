@@ -59,3 +59,28 @@ document.addEventListener('htmx:configRequest', (event) => {
     event.detail.headers['X-CSRF-Token'] = meta.content;
   }
 });
+
+// A comment someone is writing is not swapped away by a live refresh of the page: while a comment field has text
+// the refresh is held back. It is done once the comment is cleared, or sent and taken; a refusal's answer stays
+// (rendered after whatever made the decision fail, it says why).
+function writing(main) {
+  return Array.from(main.querySelectorAll('textarea[name=comment]')).some((t) => t.value.trim() !== '');
+}
+function refreshIfHeldBack(main) {
+  if (!main || !main.dataset.heldBack || writing(main)) {
+    return;
+  }
+  delete main.dataset.heldBack;
+  if (!main.querySelector('#error')) {
+    htmx.ajax('GET', main.getAttribute('hx-get'), { source: main, target: main, swap: 'innerHTML' });
+  }
+}
+document.addEventListener('htmx:beforeRequest', (event) => {
+  const main = event.detail.elt;
+  if (main.tagName === 'MAIN' && event.detail.requestConfig.verb === 'get' && writing(main)) {
+    main.dataset.heldBack = 'yes';
+    event.preventDefault();
+  }
+});
+document.addEventListener('htmx:afterSettle', (event) => refreshIfHeldBack(event.detail.elt.closest('main[hx-get]')));
+document.addEventListener('input', (event) => refreshIfHeldBack(event.target.closest && event.target.closest('main[hx-get]')));

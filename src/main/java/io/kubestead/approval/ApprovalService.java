@@ -208,9 +208,15 @@ public class ApprovalService {
 
     /** The approvals of a pipeline's phases, for its gates: phase → state and why. */
     public Map<String, ApprovalView> ofPipeline(String pipeline) {
+        return ofPipeline(pipeline, null);
+    }
+
+    /** The approvals of a pipeline's phases, by phase, each saying whether {@code caller} may decide it (for its page). */
+    @Transactional
+    public Map<String, ApprovalView> ofPipeline(String pipeline, Caller caller) {
         Map<String, ApprovalView> out = new LinkedHashMap<>();
         for (Approval a : Approval.<Approval>list("pipelineName", pipeline)) {
-            out.put(a.phase, view(a, null));
+            out.put(a.phase, view(a, caller));
         }
         return out;
     }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.kubestead.approval.ApprovalService;
 import io.kubestead.common.ApiException;
 import io.kubestead.security.Allow;
 import io.kubestead.security.CurrentCaller;
@@ -38,19 +39,21 @@ public class ConsoleResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance overview(List<ConsoleService.Row> rows, List<ConsoleService.PipelineRow> pipelines,
-                ClusterInfo.View cluster);
+        static native TemplateInstance overview(List<ApprovalCard> waiting, String error, List<ConsoleService.Row> rows,
+                List<ConsoleService.PipelineRow> pipelines, ClusterInfo.View cluster);
 
-        static native TemplateInstance overview$rows(List<ConsoleService.Row> rows, List<ConsoleService.PipelineRow> pipelines);
+        static native TemplateInstance overview$rows(List<ApprovalCard> waiting, String error, List<ConsoleService.Row> rows,
+                List<ConsoleService.PipelineRow> pipelines);
 
         static native TemplateInstance release(ConsoleService.Detail detail, ClusterInfo.View cluster);
 
         static native TemplateInstance release$detail(ConsoleService.Detail detail);
 
-        static native TemplateInstance pipeline(io.kubestead.pipeline.PipelineView pipeline, String error,
-                ClusterInfo.View cluster);
+        static native TemplateInstance pipeline(io.kubestead.pipeline.PipelineView pipeline,
+                java.util.Map<String, ApprovalCard> approvals, String error, ClusterInfo.View cluster);
 
-        static native TemplateInstance pipeline$lanes(io.kubestead.pipeline.PipelineView pipeline, String error);
+        static native TemplateInstance pipeline$lanes(io.kubestead.pipeline.PipelineView pipeline,
+                java.util.Map<String, ApprovalCard> approvals, String error);
 
         static native TemplateInstance rollouts(List<io.kubestead.rollout.RolloutView.Summary> rollouts,
                 List<io.kubestead.template.TemplateView.Summary> jobTemplates,
@@ -84,7 +87,9 @@ public class ConsoleResource {
     @Operation(hidden = true)
     public jakarta.ws.rs.core.Response pipeline(@PathParam("name") String name, @HeaderParam("HX-Request") String htmx) {
         var view = pipelines.get(name);
-        return html(htmx != null ? Templates.pipeline$lanes(view, null) : Templates.pipeline(view, null, cluster.view()));
+        var gates = approvals.ofPipeline(name, caller.get());
+        return html(htmx != null ? Templates.pipeline$lanes(view, gates, null)
+                : Templates.pipeline(view, gates, null, cluster.view()));
     }
 
     @POST
@@ -106,7 +111,11 @@ public class ConsoleResource {
             }
             error = e.summary();
         }
-        return html(Templates.pipeline$lanes(pipelines.get(name), error));
+        return lanes(name, error);
+    }
+
+    private jakarta.ws.rs.core.Response lanes(String name, String error) {
+        return html(Templates.pipeline$lanes(pipelines.get(name), approvals.ofPipeline(name, caller.get()), error));
     }
 
     @GET
@@ -169,14 +178,26 @@ public class ConsoleResource {
     @Inject
     ConsoleEvents events;
 
+    @Inject
+    ConsoleApprovals approvals;
+
+    @Inject
+    ApprovalService approvalService;
+
     @GET
     @Operation(hidden = true)
     public jakarta.ws.rs.core.Response overview(@HeaderParam("HX-Request") String htmx) {
+        return overview(htmx != null, null);
+    }
+
+    /** The overview, or its live part (what waits on the viewer, pipelines, releases) with an error to show. */
+    private jakarta.ws.rs.core.Response overview(boolean fragment, String error) {
         long t0 = System.nanoTime();
+        List<ApprovalCard> waiting = approvals.waiting(caller.orNull());
         List<ConsoleService.Row> rows = console.overview();
         List<ConsoleService.PipelineRow> pipelineRows = console.pipelines();
-        String html = (htmx != null ? Templates.overview$rows(rows, pipelineRows)
-                : Templates.overview(rows, pipelineRows, cluster.view())).render();
+        String html = (fragment ? Templates.overview$rows(waiting, error, rows, pipelineRows)
+                : Templates.overview(waiting, error, rows, pipelineRows, cluster.view())).render();
         // the server's own render time (queries and template), for browsers' dev tools and for the benchmark
         String timing = String.format(java.util.Locale.ROOT, "render;dur=%.2f", (System.nanoTime() - t0) / 1e6);
         return jakarta.ws.rs.core.Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Server-Timing", timing)
@@ -207,6 +228,56 @@ public class ConsoleResource {
             error = e.getMessage();
         }
         return html(Templates.release$detail(console.detail(id, error, caller.orNull())));
+    }
+
+    /**
+     * A decision on the approval a release waits for, from its page or the overview (htmx names the target): the
+     * page part again, with a refusal (403, 409, a bad comment) shown in it.
+     */
+    @POST
+    @Allow(Permission.APPROVE)
+    @Path("releases/{id}/approvals")
+    @Operation(hidden = true)
+    public jakarta.ws.rs.core.Response decideRelease(@PathParam("id") String id, @FormParam("decision") String decision,
+            @FormParam("comment") String comment, @HeaderParam("HX-Target") String target) {
+        String error = decide(decision, comment,
+                d -> approvalService.decideRelease(id, d, caller.get(), ApprovalService.Via.CONSOLE));
+        return OVERVIEW.equals(target) ? overview(true, error)
+                : html(Templates.release$detail(console.detail(id, error, caller.orNull())));
+    }
+
+    /** A decision on a pipeline phase's approval, from its page or the overview. */
+    @POST
+    @Allow(Permission.APPROVE)
+    @Path("pipelines/{name}/approvals")
+    @Operation(hidden = true)
+    public jakarta.ws.rs.core.Response decidePipeline(@PathParam("name") String name, @FormParam("phase") String phase,
+            @FormParam("decision") String decision, @FormParam("comment") String comment,
+            @HeaderParam("HX-Target") String target) {
+        String error = decide(decision, comment,
+                d -> approvalService.decidePipeline(name, phase, d, caller.get(), ApprovalService.Via.CONSOLE));
+        return OVERVIEW.equals(target) ? overview(true, error) : lanes(name, error);
+    }
+
+    /** The id of the overview's live part, which htmx sends as HX-Target when a form there posts. */
+    static final String OVERVIEW = "overview";
+
+    /** Takes a decision from a form; the refusal to show in the page, or null. A missing resource is a 404. */
+    private static String decide(String decision, String comment,
+            java.util.function.Consumer<ApprovalService.Decision> take) {
+        try {
+            if (!"approve".equals(decision) && !"reject".equals(decision)) {
+                throw ApiException.invalid("decision", "choose approve or reject");
+            }
+            take.accept(new ApprovalService.Decision("approve".equals(decision),
+                    io.kubestead.common.Text.clean("comment", comment, 1000)));
+            return null;
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw e;
+            }
+            return e.summary();
+        }
     }
 
     @GET

@@ -40,6 +40,9 @@ public class ConsoleService {
     @Inject
     AnalysisService analysis;
 
+    @Inject
+    ConsoleApprovals approvals;
+
     public record Row(long id, String rollout, String version, String phase, String state, int weight, String since,
             String group) {
         public int stableWeight() {
@@ -83,8 +86,10 @@ public class ConsoleService {
     public record Button(String action, boolean offered, boolean enabled, boolean askReason) {
     }
 
+    /** A release in full; {@code approval} is the approval it waits for now, or null. */
     public record Detail(ReleaseView release, List<Chip> steps, List<ReleaseView.Event> events,
-            List<AnalysisService.RunView> analysis, List<Map<String, Object>> hooks, List<Button> buttons, String error) {
+            List<AnalysisService.RunView> analysis, List<Map<String, Object>> hooks, List<Button> buttons,
+            ApprovalCard approval, String error) {
     }
 
     /** Needs attention first (paused, failed, aborted in the last hour), then progressing, then recently finished. */
@@ -140,7 +145,7 @@ public class ConsoleService {
         List<Button> buttons = java.util.Arrays.stream(Action.values()).map(a -> new Button(a.path(),
                 viewer != null && viewer.can(a.permission(), namespace), allowed.contains(a.path()),
                 a == Action.ABORT || a == Action.PROMOTE_FULL)).toList();
-        return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, error);
+        return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, approvals.waitingOf(r, viewer), error);
     }
 
     /** The actions the release's state allows (the API refuses the others with 409). */
@@ -151,7 +156,13 @@ public class ConsoleService {
     }
 
     static String since(Instant t, Instant now) {
-        long s = Math.max(0, Duration.between(t, now).toSeconds());
-        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" : s < 86_400 ? (s / 3600) + "h" + ((s % 3600) / 60) + "m" : (s / 86_400) + "d";
+        return span(Duration.between(t, now));
+    }
+
+    /** A span of time as people read it: "45s", "12m", "3h 59m", "2d 4h" (a negative one as "0s"). */
+    static String span(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" : s < 86_400 ? (s / 3600) + "h " + ((s % 3600) / 60) + "m"
+                : (s / 86_400) + "d " + ((s % 86_400) / 3600) + "h";
     }
 }

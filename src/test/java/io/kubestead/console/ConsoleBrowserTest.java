@@ -3,10 +3,12 @@ package io.kubestead.console;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.not;
 
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +25,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubestead.engine.EngineFixture;
@@ -32,7 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-/** The console in a real headless Chromium: live updates without reload, and an abort with a reason. */
+/**
+ * The console in a real headless Chromium: live updates without reload, an abort with a reason, and approvals
+ * decided from the overview, the release page and the pipeline page.
+ */
 @QuarkusTest
 @TestProfile(EngineProfile.class)
 @WithKubernetesTestServer(crud = true)
@@ -142,18 +148,15 @@ class ConsoleBrowserTest extends EngineFixture {
     @Inject
     io.kubestead.pipeline.TargetDatabases databases;
 
-    @Test
-    void aPipelineShowsItsLanesGatesSqlAndBackfillLive() throws Exception {
+    /**
+     * A pipeline renaming a column of a fresh target database (5000 users), on a rollout of its own; {@code approvals}
+     * is its approvals document, or null.
+     */
+    String pipeline(String approvals) throws Exception {
         String db = "console_" + unique("p").substring(2).replace("-", "");
-        try (var c = java.sql.DriverManager.getConnection(io.kubestead.testing.PostgresResource.jdbcUrl(), "postgres", null);
-                var s = c.createStatement()) {
-            s.execute("create database " + db);
-        }
-        String url = io.kubestead.testing.PostgresResource.postgres().getJdbcUrl("postgres", db);
-        try (var c = java.sql.DriverManager.getConnection(url, "postgres", null); var s = c.createStatement()) {
-            s.execute("create table users (id bigserial primary key, user_name text)");
-            s.execute("insert into users (user_name) select 'u' || g from generate_series(1, 5000) g");
-        }
+        String url = io.kubestead.pipeline.TargetDatabase.create(db);
+        io.kubestead.pipeline.TargetDatabase.exec(url, "create table users (id bigserial primary key, user_name text)",
+                "insert into users (user_name) select 'u' || g from generate_series(1, 5000) g");
         databases.register(db, url, "postgres", null);
         String ns = unique("uip");
         String rollout = unique("users");
@@ -164,8 +167,15 @@ class ConsoleBrowserTest extends EngineFixture {
                 {"name": "%s", "rollout": "%s", "database": "%s",
                  "change": {"renameColumn": {"table": "users", "from": "user_name", "to": "display_name"}},
                  "expand": {"version": "2", "image": "app:2"}, "migrate": {"version": "3", "image": "app:3"},
-                 "contract": {"version": "4", "image": "app:4"}}""".formatted(name, rollout, db))
+                 "contract": {"version": "4", "image": "app:4"}%s}""".formatted(name, rollout, db,
+                approvals == null ? "" : ", \"approvals\": " + approvals))
                 .post("/api/v1/pipelines").then().statusCode(201);
+        return name;
+    }
+
+    @Test
+    void aPipelineShowsItsLanesGatesSqlAndBackfillLive() throws Exception {
+        String name = pipeline(null);
 
         // starting a phase runs SQL on the target database: an admin's right
         Page page = signedIn("admin", ADMIN_PASSWORD, 1280, 900);
@@ -315,5 +325,124 @@ class ConsoleBrowserTest extends EngineFixture {
         viewer.navigate(base + "access");
         assertThat(viewer.locator("#tokens-title")).isVisible();
         assertThat(viewer.locator("#users-title")).hasCount(0);
+    }
+
+    // ---- approvals
+
+    static final String APPROVE = "Approve";
+    static final String REJECT = "Reject";
+
+    static Locator button(Locator in, String name) {
+        return in.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    /** A release whose second step waits for one approval by role:approver (4 hours to decide), waiting there. */
+    long waitingForApproval() {
+        String ns = unique("uia");
+        String name = unique("gated");
+        stable(client, ns, name, 4, "img/" + name + ":1");
+        rollout(name, "  target: {namespace: " + ns + "}\n  canarySteps:\n    - setWeight: 25\n"
+                + "    - approval: {approvers: [role:approver], timeout: 4h}\n    - setWeight: 50\n");
+        long id = release(name, "2.0.0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "approval".equals(get(id).getString("pauseKind")));
+        return id;
+    }
+
+    /** The card of what waits on the person, for one release or pipeline, on the overview. */
+    static Locator waitingCard(Page page, String href) {
+        return page.locator("#waiting article").filter(new Locator.FilterOptions().setHas(page.locator("a[href='" + href + "']")));
+    }
+
+    @Test
+    void anApproverSeesWhatWaitsOnThemFirstAndApprovesItWithAComment() {
+        long id = waitingForApproval();
+
+        // a viewer is told that the release waits, and offered nothing to decide
+        Page viewer = signedIn(person("viewer-vic", PASSWORD, "viewer"), PASSWORD, 1280, 800);
+        assertThat(viewer.locator("h1").last()).hasText("Releases");
+        assertThat(viewer.locator("#waiting")).hasCount(0);
+        viewer.navigate(base + "releases/" + id);
+        assertThat(viewer.locator("#approval-status"))
+                .hasText("Waiting for an approver — 1 approval by role:approver, expires in 3h 59m");
+        assertThat(button(viewer.locator("main"), APPROVE)).hasCount(0);
+        assertThat(button(viewer.locator("main"), REJECT)).hasCount(0);
+
+        // another approver starts writing a comment on the release page (live refreshes wait for it)
+        Page late = signedIn(person("approver-bea", PASSWORD, "approver"), PASSWORD, 1280, 800);
+        late.navigate(base + "releases/" + id);
+        late.getByLabel("Comment (optional)").fill("me too");
+
+        Page page = signedIn(person("approver-amy", PASSWORD, "approver"), PASSWORD, 1280, 900);
+        assertThat(page.locator("#overview > *").first()).hasId("waiting");
+        assertThat(page.locator("#overview h1").first()).hasText("Waiting for you");
+        Locator card = waitingCard(page, "/releases/" + id);
+        assertThat(card.locator("h2")).containsText("2.0.0");
+        assertThat(card.locator("h2")).containsText("release " + id + ", step 2");
+        assertThat(card.locator(".policy")).hasText("1 approval by role:approver · expires in 3h 59m");
+        assertThat(card.locator(".asked")).containsText("Requested by admin ");
+        assertThat(card.locator(".decisions")).hasText("No decisions yet.");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("overview-approval.png")).setFullPage(true));
+
+        card.getByLabel("Comment (optional)").fill("error budget is healthy");
+        button(card, APPROVE).click();
+        awaitState(id, "Promoted");
+        assertThat(waitingCard(page, "/releases/" + id)).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+        // the answer was the overview again, not the release page's part
+        assertThat(page.locator("#overview h1").last()).hasText("Releases");
+        assertThat(page.locator("#overview #timeline")).hasCount(0);
+        Map<String, Object> decided = events(id).stream().filter(e -> "ApprovalDecided".equals(e.get("type"))).findFirst()
+                .orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(decided.get("actor")).isEqualTo("user:approver-amy");
+        org.assertj.core.api.Assertions.assertThat(decided.get("reason")).isEqualTo("error budget is healthy");
+        org.assertj.core.api.Assertions.assertThat(((Map<?, ?>) decided.get("details")).get("via")).isEqualTo("console");
+
+        // the other approver's form is stale now: the refusal is shown in the page
+        button(late.locator("main"), APPROVE).click();
+        assertThat(late.locator("#error")).containsText("does not wait for an approval");
+        assertThat(button(late.locator("main"), APPROVE)).hasCount(0);
+
+        page.navigate(base + "releases/" + id);
+        var line = page.locator("#timeline li", new Page.LocatorOptions().setHasText("ApprovalDecided"));
+        assertThat(line).containsText("approved via console (1 of 1 approvals)");
+        assertThat(line).containsText("user:approver-amy");
+        assertThat(line).containsText("error budget is healthy");
+        assertThat(page.locator("#timeline li", new Page.LocatorOptions().setHasText("ApprovalRequested"))).containsText("at step 2");
+    }
+
+    @Test
+    void aRejectionFromTheReleasePageAbortsTheRelease() {
+        long id = waitingForApproval();
+        Page page = signedIn(person("approver-amy", PASSWORD, "approver"), PASSWORD, 1280, 900);
+        page.navigate(base + "releases/" + id);
+        assertThat(page.locator("#approval-status")).containsText("Waiting for an approver — 1 approval by role:approver");
+        page.getByLabel("Comment (optional)").fill("not during the sale");
+        button(page.locator("main"), REJECT).click();
+        awaitState(id, "Aborted");
+        assertThat(page.locator("#state")).hasText("Aborted", SOON);
+        assertThat(page.locator("#approval-status")).hasCount(0);
+        assertThat(button(page.locator("main"), APPROVE)).hasCount(0);
+        var decided = page.locator("#timeline li", new Page.LocatorOptions().setHasText("ApprovalDecided"));
+        assertThat(decided).containsText("rejected via console");
+        assertThat(decided).containsText("not during the sale");
+        assertThat(page.locator("#timeline li", new Page.LocatorOptions().setHasText("AbortRequested")).first())
+                .containsText("rejected by user:approver-amy: not during the sale");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("release-rejected.png")).setFullPage(true));
+    }
+
+    @Test
+    void aPipelinePhaseIsApprovedOnThePipelinePage() throws Exception {
+        String name = pipeline("{\"expand\": {\"approvers\": [\"role:approver\"]}}");
+        Page page = signedIn(person("approver-amy", PASSWORD, "approver"), PASSWORD, 1280, 900);
+        assertThat(waitingCard(page, "/pipelines/" + name).locator("h2")).containsText("phase expand");
+        page.navigate(base + "pipelines/" + name);
+        var expand = page.locator("section[data-phase=expand]");
+        assertThat(expand.locator(".approval-card .badge")).hasText("Pending");
+        assertThat(expand.locator(".gates .unmet")).containsText("approved");
+        expand.getByLabel("Comment (optional)").fill("schema reviewed");
+        button(expand, APPROVE).click();
+        assertThat(expand.locator(".approval-card .badge")).hasText("Approved", SOON);
+        assertThat(expand.locator(".approval-card .decisions")).containsText("user:approver-amy approved via console");
+        assertThat(expand.locator(".gates .ok", new Locator.LocatorOptions().setHasText("approved"))).isVisible();
+        assertThat(button(expand, APPROVE)).hasCount(0);
     }
 }

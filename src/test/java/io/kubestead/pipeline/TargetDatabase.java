@@ -8,12 +8,12 @@ import java.sql.Statement;
 import io.kubestead.testing.PostgresResource;
 
 /** A fresh database for a pipeline to change, on the tests' embedded PostgreSQL. */
-final class TargetDatabase {
+public final class TargetDatabase {
 
     private TargetDatabase() {
     }
 
-    static String create(String name) throws SQLException {
+    public static String create(String name) throws SQLException {
         try (Connection c = DriverManager.getConnection(PostgresResource.jdbcUrl(), "postgres", null);
                 Statement s = c.createStatement()) {
             s.execute("create database " + name);
@@ -25,7 +25,7 @@ final class TargetDatabase {
         return DriverManager.getConnection(url, "postgres", null);
     }
 
-    static void exec(String url, String... sql) throws SQLException {
+    public static void exec(String url, String... sql) throws SQLException {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);

@@ -65,6 +65,8 @@ class CsrfTest extends ApiTest {
             changes.add("/releases/" + id + "/actions/" + action);
             changes.add("/api/v1/releases/" + id + "/" + action);
         }
+        changes.add("/releases/" + id + "/approvals");
+        changes.add("/pipelines/none/approvals");
         changes.add("/pipelines/none/phases/expand/start");
         changes.add("/pipelines/none/backfill/pause");
         changes.add("/api/v1/pipelines/none/abort");
