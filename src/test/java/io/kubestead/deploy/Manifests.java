@@ -129,6 +129,19 @@ public final class Manifests {
         }
     }
 
+    /** The server's container of a Deployment. */
+    public static Container kubestead(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> "kubestead".equals(c.getName())).findFirst().orElseThrow();
+    }
+
+    /** The paths of its readiness, liveness and start-up probes. */
+    public static List<String> probePaths(Deployment d) {
+        Container c = kubestead(d);
+        return Stream.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())
+                .map(p -> p.getHttpGet().getPath()).toList();
+    }
+
     /** An environment variable's literal value in a container, if it has one. */
     public static Optional<String> env(Container c, String name) {
         return c.getEnv() == null ? Optional.empty()

@@ -64,8 +64,7 @@ class ManifestsTest {
     }
 
     static Container kubestead(Deployment d) {
-        return d.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> "kubestead".equals(c.getName())).findFirst().orElseThrow();
+        return Manifests.kubestead(d);
     }
 
     @Test
@@ -109,15 +108,9 @@ class ManifestsTest {
             assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
         }
         // ClusterRbacTest asks the running server for each of these paths
-        assertThat(probePaths(d)).containsExactly("/q/health/ready", "/q/health/live", "/q/health/started");
+        assertThat(Manifests.probePaths(d)).containsExactly("/q/health/ready", "/q/health/live", "/q/health/started");
         assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits()).containsKey("memory");
-    }
-
-    public static List<String> probePaths(Deployment d) {
-        Container c = kubestead(d);
-        return List.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe()).stream()
-                .map(p -> p.getHttpGet().getPath()).toList();
     }
 
     @Test
