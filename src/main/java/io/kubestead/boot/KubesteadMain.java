@@ -17,6 +17,11 @@ public class KubesteadMain {
         // an address that is not a valid URI reaches Kubestead's request checks (a 400 problem+json naming what is
         // wrong) instead of an empty 400 from the HTTP layer
         System.getProperties().putIfAbsent("vertx.disableURIValidation", "true");
+        // likewise a header with a control character in its value (or a name that is not a token) reaches them and
+        // gets a 400 problem+json naming the header; this also turns off Vert.x's check of response headers, which
+        // HeaderFields does instead (and of the headers Vert.x clients send: the Kubernetes and OIDC clients, which
+        // carry configured credentials and the provider's tokens, never a value taken from a request)
+        System.getProperties().putIfAbsent("vertx.disableHttpHeadersValidation", "true");
         EmbeddedDatabase.startIfUnconfigured();
         SandboxCluster.startIfNeeded();
         Quarkus.run(args);

@@ -23,8 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Requests are checked before anything reads them: no control character (NUL included) in the path, a query
- * parameter or a header value, no malformed percent-escape, no URI over 8 KiB — each a 400 (414) problem+json naming
- * what is wrong. Errors raised below the REST layer (an oversized body, a bad path) answer with problem+json too.
+ * parameter or a header value, no header name that is not a token, no malformed percent-escape, no URI over 8 KiB —
+ * each a 400 (414) problem+json naming what is wrong. Errors raised below the REST layer (an oversized body, a bad
+ * path) answer with problem+json too.
  */
 public class RequestHygiene {
 
@@ -53,8 +54,10 @@ public class RequestHygiene {
             }
         }
         for (Map.Entry<String, String> h : rc.request().headers()) {
-            if (Text.hasControl(h.getValue().replace('\t', ' '))) {
-                errors.add(new FieldError("header " + h.getKey(), "must not contain control characters"));
+            if (!HeaderFields.isToken(h.getKey())) {
+                errors.add(new FieldError("header", "names must be tokens (letters, digits and " + HeaderFields.TOKEN_SYMBOLS + ")"));
+            } else if (!HeaderFields.isValue(h.getValue())) {
+                errors.add(new FieldError("header " + h.getKey(), "must not contain control characters (such as NUL or CR)"));
             }
         }
         if (errors.isEmpty()) {
