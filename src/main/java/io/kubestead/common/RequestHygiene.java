@@ -30,6 +30,8 @@ import io.vertx.ext.web.RoutingContext;
 public class RequestHygiene {
 
     public static final int MAX_URI = 8192;
+    /** Header sections beyond this are a 431 problem (the HTTP layer's own, bare, limit is 64 KiB). */
+    public static final int MAX_HEADERS = 16 * 1024;
     private static final Set<Integer> BARE = Set.of(400, 404, 405, 413, 414, 415, 431, 500, 501, 503);
 
     @RouteFilter(3000)
@@ -37,6 +39,15 @@ public class RequestHygiene {
         String uri = rc.request().uri();
         if (uri.length() > MAX_URI) {
             Problems.write(rc, 414, "URI too long", "Request addresses are limited to " + MAX_URI + " characters.");
+            return;
+        }
+        int headerBytes = 0;
+        for (Map.Entry<String, String> h : rc.request().headers()) {
+            headerBytes += h.getKey().length() + h.getValue().length() + 4;
+        }
+        if (headerBytes > MAX_HEADERS) {
+            Problems.write(rc, 431, "Request header fields too large", "Request headers are limited to "
+                    + (MAX_HEADERS / 1024) + " KiB in all.");
             return;
         }
         List<FieldError> errors = new ArrayList<>();

@@ -81,6 +81,16 @@ class RawRequestTest extends ApiTest {
     }
 
     @Test
+    void longAddressesAndHeaderSectionsGetAProblemToo() throws Exception {
+        assertProblem("a 20,000-character address", send("GET /api/v1/releases?q=" + "a".repeat(20_000) + " HTTP/1.1"), 414);
+        String[] headers = new String[40];
+        for (int i = 0; i < headers.length; i++) {
+            headers[i] = "X-Filler-" + i + ": " + "b".repeat(1000);
+        }
+        assertProblem("40 KiB of headers", send("GET /api/v1/releases HTTP/1.1", headers), 431);
+    }
+
+    @Test
     void aNormalRequestStillWorksAfterRejectedOnes() throws Exception {
         assertProblem("a bare CR in a header value", send("GET /api/v1/releases HTTP/1.1", "X-Trace: a\rb"), 400);
         String response = send("GET /q/health/live HTTP/1.1", "X-Trace: a\tb");
