@@ -1,0 +1,45 @@
+package io.kubestead.check;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What a schema check found, as stored and served (GET /api/v1/checks/{id}). */
+public record CheckReport(Long id, String database, String subject, String pipeline, String phase, String rollout,
+        String hook, String verdict, String summary, List<Finding> findings, List<Statement> statements,
+        Stable stableQueries, Shadow shadow, Target target, List<Map<String, Object>> recipe, Timings timings,
+        Instant createdAt, String createdBy, Override override) {
+
+    public static final String SAFE = "safe";
+    public static final String NEEDS_EMC = "needs-expand-migrate-contract";
+    public static final String BLOCKED = "blocked";
+
+    /** One statement as the linter read it and the shadow ran it. */
+    public record Statement(int index, String sql, String kind, String parser, boolean transactional, String outcome,
+            List<ShadowRun.Lock> locks, List<String> rewrites, List<String> indexesBuilt, List<String> dropped,
+            String error, String effect, String note) {
+    }
+
+    /** Where the stable version's queries came from and what became of them. */
+    public record Stable(String source, int total, int checked, int broken, List<String> notCheckable, String note) {
+    }
+
+    public record Shadow(boolean ran, String server, String version, Boolean sameMajor, int tables,
+            List<String> copyGaps, String note) {
+    }
+
+    public record Target(String version, Long sizeBytes) {
+    }
+
+    public record Timings(long lintMillis, long targetMillis, long copyMillis, long applyMillis, long explainMillis,
+            long totalMillis) {
+    }
+
+    public record Override(String reason, String by, Instant at) {
+    }
+
+    CheckReport with(Long newId, Override o) {
+        return new CheckReport(newId, database, subject, pipeline, phase, rollout, hook, verdict, summary, findings,
+                statements, stableQueries, shadow, target, recipe, timings, createdAt, createdBy, o);
+    }
+}

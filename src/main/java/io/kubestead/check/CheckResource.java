@@ -1,0 +1,54 @@
+package io.kubestead.check;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.kubestead.common.ApiException;
+import io.kubestead.common.Page;
+import io.kubestead.common.PageRequest;
+import io.kubestead.security.Allow;
+import io.kubestead.security.Permission;
+
+@Path("/api/v1/checks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Schema checks")
+public class CheckResource {
+
+    @Inject
+    Checks checks;
+
+    @GET
+    @Path("{id}")
+    @Allow(Permission.READ)
+    public CheckReport get(@PathParam("id") String id) {
+        return checks.get(id(id));
+    }
+
+    @GET
+    @Allow(Permission.READ)
+    @Operation(summary = "Stored checks, newest first; ?database= and ?pipeline= narrow them")
+    public Page<CheckReport> list(@QueryParam("database") String database, @QueryParam("pipeline") String pipeline,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        return checks.list(database, pipeline, PageRequest.of(page, size));
+    }
+
+    static long id(String id) {
+        try {
+            long v = Long.parseLong(id);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw ApiException.notFound("There is no schema check " + io.kubestead.common.Names.quote(id) + ".");
+    }
+}

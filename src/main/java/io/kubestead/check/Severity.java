@@ -1,0 +1,3 @@
+package io.kubestead.check;
+
+public enum Severity { info, warning, error }
