@@ -23,6 +23,7 @@ create index schema_check_database on schema_check (database_name, id desc);
 -- A contract phase waits until the old version is gone: its pods, and its queries of what the contract drops.
 create table contract_watch (
     pipeline_name   text        primary key references pipeline (name),
+    first_sampled_at timestamptz,
     sampled_at      timestamptz,
     -- queryid -> {calls, reads: whether the contract breaks it, query}
     queries         jsonb       not null default '{}'::jsonb,

@@ -113,28 +113,10 @@ public class Checks {
                     + (e.getSQLState() == null ? "unknown" : e.getSQLState()) + "); nothing was checked.");
         }
         long t2 = System.nanoTime();
-        ShadowRun.Result shadow = null;
-        String shadowNote = null;
-        ShadowServers.Server server = null;
-        try (ShadowServers.Shadow db = shadows.create(snapshot.major())) {
-            if (db == null) {
-                shadowNote = "no shadow server: the embedded one is off (kubestead.checks.embedded-shadow) and none is "
-                        + "configured that may be used " + shadows.refused();
-            } else {
-                server = db.server();
-                List<ShadowRun.Phase> phases = new ArrayList<>();
-                if (prelude != null) {
-                    phases.add(new ShadowRun.Phase("prelude", prelude.statements(), false));
-                }
-                lints.forEach((name, lint) -> phases.add(new ShadowRun.Phase(name, lint.statements(), true)));
-                try (Connection c = db.open()) {
-                    shadow = ShadowRun.run(c, server.major(), snapshot, phases, stable, settings.shadowStatementTimeout());
-                }
-            }
-        } catch (SQLException e) {
-            shadowNote = "the shadow could not be built (SQLSTATE " + e.getSQLState() + ": " + ShadowRun.firstLine(e.getMessage())
-                    + "): only the linter's findings count";
-        }
+        Shadowed run = shadow(snapshot, prelude, lints, stable);
+        ShadowRun.Result shadow = run.result();
+        String shadowNote = run.note();
+        ShadowServers.Server server = run.server();
         long t3 = System.nanoTime();
         List<CheckReport> reports = new ArrayList<>();
         for (PhaseSql p : r.phases()) {
@@ -156,6 +138,53 @@ public class Checks {
             reports.add(judge(r, p, lints.get(p.name()), observed, snapshot, shadowInfo, stableInfo, timings));
         }
         return QuarkusTransaction.requiringNew().call(() -> reports.stream().map(this::store).toList());
+    }
+
+    private record Shadowed(ShadowRun.Result result, ShadowServers.Server server, String note) {
+    }
+
+    /** Builds a shadow of the snapshot, runs the phases on it and drops it; a shadow that cannot be built is a note. */
+    private Shadowed shadow(SchemaCopy.Snapshot snapshot, Lint.Result prelude, Map<String, Lint.Result> lints,
+            List<String> stable) {
+        try (ShadowServers.Shadow db = shadows.create(snapshot.major())) {
+            if (db == null) {
+                return new Shadowed(null, null, "no shadow server: the embedded one is off (kubestead.checks.embedded-shadow) "
+                        + "and none is configured that may be used " + shadows.refused());
+            }
+            List<ShadowRun.Phase> phases = new ArrayList<>();
+            if (prelude != null) {
+                phases.add(new ShadowRun.Phase("prelude", prelude.statements(), false));
+            }
+            lints.forEach((name, lint) -> phases.add(new ShadowRun.Phase(name, lint.statements(), true)));
+            try (Connection c = db.open()) {
+                return new Shadowed(ShadowRun.run(c, db.server().major(), snapshot, phases, stable,
+                        settings.shadowStatementTimeout()), db.server(), null);
+            }
+        } catch (SQLException e) {
+            return new Shadowed(null, null, "the shadow could not be built (SQLSTATE " + e.getSQLState() + ": "
+                    + ShadowRun.firstLine(e.getMessage()) + "): only the linter's findings count");
+        }
+    }
+
+    /**
+     * Of these queries, those the SQL would break on the database's schema as it is now (a shadow run; nothing is
+     * stored). A remote call: never inside a transaction.
+     */
+    public java.util.Set<String> wouldBreak(String database, String sql, List<String> queries) throws SQLException {
+        if (queries.isEmpty()) {
+            return java.util.Set.of();
+        }
+        SchemaCopy.Snapshot snapshot;
+        try (Connection c = databases.open(database)) {
+            snapshot = SchemaCopy.read(c);
+        }
+        Shadowed run = shadow(snapshot, null, Map.of("contract", Lint.lint(sql)), queries);
+        if (run.result() == null) {
+            throw new SQLException(run.note(), "58000");
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        run.result().phases().forEach(p -> p.broken().forEach(b -> out.add(b.query())));
+        return out;
     }
 
     // ---- judging
@@ -201,6 +230,16 @@ public class Checks {
             for (ShadowRun.Broken b : observed.broken()) {
                 boolean insert = b.error().startsWith("the INSERT gives no value");
                 SqlStatement st = lint.statements().stream().filter(s -> s.index() == b.statement()).findFirst().orElse(null);
+                if (p.contract()) {
+                    // the old version's queries: the contract's gates wait until they stop running
+                    findings.add(new Finding("reads-what-contract-drops", Severity.warning, "breaking", b.statement(),
+                            st == null ? null : flat(st.sql()), null, "After statement " + b.statement() + " this query "
+                                    + "no longer works: " + flat(b.query()) + " — " + b.error(),
+                            "The contract phase starts only once no such query has run for kubestead.checks.quiet-period "
+                                    + "(gate oldQueriesStopped) and no pod of the old version serves (gate oldVersionGone).",
+                            null));
+                    continue;
+                }
                 findings.add(new Finding(insert ? "insert-omits-not-null-column" : "breaks-stable-query", Severity.error, "breaking",
                         b.statement(), st == null ? null : flat(st.sql()), null,
                         "After statement " + b.statement() + " the stable version's query no longer works: " + flat(b.query())

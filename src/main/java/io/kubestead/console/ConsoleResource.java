@@ -101,7 +101,7 @@ public class ConsoleResource {
         try {
             String[] parts = what.split("/");
             if (parts[0].equals("phases")) {
-                pipelines.start(name, parts[1], caller.get());
+                pipelines.start(name, parts[1], caller.get(), null);
             } else {
                 pipelines.backfillAction(name, parts[1], caller.get());
             }

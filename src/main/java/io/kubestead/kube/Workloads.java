@@ -118,6 +118,39 @@ public class Workloads {
         }
     }
 
+    /**
+     * What still serves a workload: for its stable and canary Deployments, the image of the container Kubestead
+     * sets on each Deployment with replicas, and on each of their pods that has not ended ("pod/name" or
+     * "deployment/name" → image).
+     */
+    public java.util.Map<String, String> servingImages(String namespace, String deployment) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : java.util.List.of(deployment, KubeNames.canary(deployment))) {
+            Deployment d = deployment(namespace, name).get();
+            if (d == null || d.getSpec() == null || d.getSpec().getTemplate() == null) {
+                continue;
+            }
+            int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            if (replicas > 0) {
+                out.put("deployment/" + name, targetContainer(d.getSpec().getTemplate().getSpec().getContainers(), deployment).getImage());
+            }
+            if (d.getSpec().getSelector() == null || d.getSpec().getSelector().getMatchLabels() == null
+                    || d.getSpec().getSelector().getMatchLabels().isEmpty()) {
+                continue;
+            }
+            for (io.fabric8.kubernetes.api.model.Pod pod : client.pods().inNamespace(namespace)
+                    .withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems()) {
+                String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+                if (pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase)
+                        || pod.getSpec() == null || pod.getSpec().getContainers() == null || pod.getSpec().getContainers().isEmpty()) {
+                    continue;
+                }
+                out.put("pod/" + pod.getMetadata().getName(), targetContainer(pod.getSpec().getContainers(), deployment).getImage());
+            }
+        }
+        return out;
+    }
+
     public boolean stableRolledOut(ReleaseTarget t) {
         Deployment stable = stable(t);
         int replicas = stable.getSpec().getReplicas() == null ? 1 : stable.getSpec().getReplicas();

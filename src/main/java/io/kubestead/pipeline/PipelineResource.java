@@ -60,9 +60,33 @@ public class PipelineResource {
     @Allow(Permission.CONFIGURE)
     @Path("{name}/phases/{phase}/start")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Start a phase; 409 listing every unmet gate")
-    public PipelineView start(@PathParam("name") String name, @PathParam("phase") String phase) {
-        return pipelines.start(name, phase, caller.get());
+    @Operation(summary = "Start a phase; its SQL is checked first. 409 listing every unmet gate and, when the check is "
+            + "blocked, its findings; an admin may start it anyway with {\"override\": {\"reason\": \"...\"}} (audited)")
+    public PipelineView start(@PathParam("name") String name, @PathParam("phase") String phase, byte[] body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return pipelines.start(name, phase, caller.get(), overrideReason(body, contentType));
+    }
+
+    /** The optional body of a start: {override: {reason}}; none means no override. */
+    static String overrideReason(byte[] body, String contentType) {
+        if (body == null || body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return null;
+        }
+        List<io.kubestead.common.FieldError> errors = new java.util.ArrayList<>();
+        io.kubestead.common.Node root = io.kubestead.common.Node.root(io.kubestead.common.Documents.read(body, contentType), errors);
+        String reason = null;
+        if (root.expectMap() && root.has("override")) {
+            io.kubestead.common.Node o = root.child("override");
+            if (o.expectMap()) {
+                reason = o.string("reason", true, 500);
+                o.finish();
+            }
+        }
+        root.finish();
+        if (!errors.isEmpty()) {
+            throw io.kubestead.common.ApiException.invalid(errors);
+        }
+        return reason;
     }
 
     @POST

@@ -72,6 +72,12 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
     @Inject
     Backfills backfills;
 
+    @Inject
+    io.kubestead.check.Checks checks;
+
+    @Inject
+    ContractWatch watch;
+
     // ---- create
 
     /**
@@ -133,7 +139,23 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
             throw ApiException.invalid("database", "cannot reach database " + req.database() + ": " + e.getMessage());
         }
         Plan checked = plan;
-        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> store(req, checked, key, caller));
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> store(req, checked, key, caller));
+        // the SQL of expand, and of contract after it, checked on one shadow; a check that cannot run is logged (the
+        // phases are checked again before they start)
+        try {
+            checks.check(new io.kubestead.check.Checks.Request(req.database(), "pipeline", req.name(), req.rollout(), null,
+                    List.of(new io.kubestead.check.Checks.PhaseSql("expand", phaseSql(plan.expand()), false),
+                            new io.kubestead.check.Checks.PhaseSql("contract", phaseSql(plan.contract()), true)),
+                    null, null, null, caller.actor()));
+        } catch (ApiException e) {
+            LOG.infof("Pipeline %s: its SQL could not be checked at creation: %s", req.name(), e.getMessage());
+        }
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> view(require(req.name())));
+    }
+
+    /** A phase's SQL as it runs: in one transaction, after the lock_timeout that {@link #runDdl} sets. */
+    static String phaseSql(List<String> statements) {
+        return "set lock_timeout = '" + LOCK_TIMEOUT + "';\n" + String.join(";\n", statements);
     }
 
     private PipelineView store(PipelineRequest req, Plan plan, List<Map<String, String>> key, Caller caller) {
@@ -281,6 +303,7 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
         Plan plan = plan(p);
         Backfill b = Backfill.findById(p.name);
         Map<String, ReleaseBrief> rel = phaseReleases(p);
+        Map<String, io.kubestead.check.CheckReport> checked = checks.latestOfPipeline(p.name);
         List<PipelineView.Phase> phases = new ArrayList<>();
         for (String phase : PipelineRequest.PHASES) {
             ReleaseBrief r = rel.get(phase);
@@ -292,7 +315,8 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
                 default -> plan.contract();
             };
             phases.add(new PipelineView.Phase(phase, target.get("version"), target.get("image"),
-                    r == null ? null : releases.get(String.valueOf(r.id())), sql, gates(p, phase, b, rel, null)));
+                    r == null ? null : releases.get(String.valueOf(r.id())), sql, gates(p, phase, b, rel, null),
+                    PipelineView.Check.of(checked.get(phase))));
         }
         return new PipelineView(p.name, p.rolloutName, p.databaseName, p.state, p.schemaState, p.change,
                 p.confidenceWindow, phases, PipelineView.Progress.of(b, clock.instant()),
@@ -339,6 +363,7 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
                 gates.add(new PipelineView.Gate("confidenceWindow", elapsed, opens == null
                         ? "starts when migrate is promoted (" + p.confidenceWindow + ")"
                         : (elapsed ? "elapsed at " : "opens at ") + opens + " (" + p.confidenceWindow + " after migrate was promoted)"));
+                gates.addAll(watch.gates(p, migrate));
             }
             default -> {
             }
@@ -373,32 +398,64 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
      * Starts a phase as a release of the pipeline's rollout. Migrate first verifies the backfill on the target, with
      * no transaction open; the gates are then checked again under the pipeline's lock with that answer.
      */
-    public PipelineView start(String name, String phase, Caller caller) {
+    public PipelineView start(String name, String phase, Caller caller, String overrideReason) {
         if (!PipelineRequest.PHASES.contains(phase)) {
             throw ApiException.notFound("A pipeline has the phases expand, migrate and contract, not " + Names.quote(phase) + ".");
         }
+        Pipeline read = require(name);
+        caller.require(Permission.CONFIGURE, namespaceOf(read));
+        if (overrideReason != null) {
+            caller.require(Permission.ADMINISTER, null);
+        }
         Long verified = null;
+        Long checkId = null;
         if ("migrate".equals(phase)) {
-            Pipeline read = require(name);
-            caller.require(Permission.CONFIGURE, namespaceOf(read));
             Backfill b = Backfill.findById(name);
             if (b != null && Backfill.COMPLETED.equals(b.state)) {
                 verified = verify(read);
             }
+        } else if ("Active".equals(read.state) && phaseReleases(read).get(phase) == null) {
+            if ("contract".equals(phase)) {
+                // a fresh look at the old version before its gates are judged
+                watch.sample(name);
+            }
+            // the phase's SQL against the schema as it is now, with the queries that run now
+            Plan plan = plan(read);
+            checkId = checks.check(new io.kubestead.check.Checks.Request(read.databaseName, "pipeline", name, read.rolloutName,
+                    null, List.of(new io.kubestead.check.Checks.PhaseSql(phase, phaseSql("expand".equals(phase) ? plan.expand()
+                            : plan.contract()), "contract".equals(phase))), null, null, null, caller.actor())).get(0).id();
         }
         Long answer = verified;
-        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> startLocked(name, phase, caller, answer));
+        Long check = checkId;
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> startLocked(name, phase, caller, answer, check, overrideReason));
     }
 
-    private PipelineView startLocked(String name, String phase, Caller caller, Long verified) {
+    private PipelineView startLocked(String name, String phase, Caller caller, Long verified, Long checkId, String overrideReason) {
         Pipeline p = Pipeline.findById(name, LockModeType.PESSIMISTIC_WRITE);
         if (p == null) {
             throw ApiException.notFound("There is no pipeline named " + Names.quote(name) + ".");
         }
         caller.require(Permission.CONFIGURE, namespaceOf(p));
         Backfill b = Backfill.findById(name, LockModeType.PESSIMISTIC_WRITE);
-        List<FieldError> unmet = gates(p, phase, b, phaseReleases(p), verified).stream().filter(g -> !g.ok())
-                .map(g -> new FieldError("gates." + g.gate(), g.why())).toList();
+        List<FieldError> unmet = new ArrayList<>(gates(p, phase, b, phaseReleases(p), verified).stream().filter(g -> !g.ok())
+                .map(g -> new FieldError("gates." + g.gate(), g.why())).toList());
+        if (checkId != null) {
+            io.kubestead.check.CheckReport report = checks.get(checkId);
+            if (io.kubestead.check.CheckReport.BLOCKED.equals(report.verdict())) {
+                if (overrideReason == null) {
+                    List<io.kubestead.check.Finding> blocking = report.findings().stream()
+                            .filter(f -> f.severity() == io.kubestead.check.Severity.error).toList();
+                    for (int i = 0; i < blocking.size(); i++) {
+                        unmet.add(new FieldError("check.findings[" + i + "]", blocking.get(i).rule() + ": " + blocking.get(i).message()));
+                    }
+                    unmet.add(new FieldError("check", "check " + checkId + " of the " + phase + " SQL is blocked (GET /api/v1/checks/"
+                            + checkId + "); an admin may start it anyway with {\"override\": {\"reason\": \"...\"}}"));
+                } else if (unmet.isEmpty()) {
+                    checks.override(checkId, overrideReason, caller);
+                }
+            }
+        }
         if (!unmet.isEmpty()) {
             throw ApiException.conflict("The " + phase + " phase of pipeline " + name + " may not start: "
                     + unmet.size() + " gate" + (unmet.size() == 1 ? "" : "s") + " unmet.", unmet);
@@ -475,6 +532,10 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
 
     /** Backfill workers look once the change is visible to them, not before. */
     private void wakeBackfillsAfterCommit() {
+        afterCommit(backfills::wake);
+    }
+
+    private void afterCommit(Runnable action) {
         transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -484,7 +545,7 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
             @Override
             public void afterCompletion(int status) {
                 if (status == jakarta.transaction.Status.STATUS_COMMITTED) {
-                    backfills.wake();
+                    action.run();
                 }
             }
         });
@@ -599,6 +660,16 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
         }
         if (state == ReleaseState.Promoted && "contract".equals(r.phase())) {
             p.state = "Completed";
+        }
+        if (state == ReleaseState.Promoted && "migrate".equals(r.phase())) {
+            // the old version's queries and pods are first looked at as migrate is promoted, once that is committed
+            afterCommit(() -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    watch.sample(p.name);
+                } catch (RuntimeException e) {
+                    LOG.infof("Pipeline %s: first look at the old version failed: %s", p.name, e.getMessage());
+                }
+            }));
         }
         String next = state == ReleaseState.Promoted ? next(r.phase()) : null;
         if (next != null && p.approvals != null && p.approvals.get(next) instanceof Map<?, ?> stored) {

@@ -15,7 +15,18 @@ public record PipelineView(String name, String rollout, String database, String 
         String verifySql, Instant createdAt, Instant updatedAt) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Phase(String phase, String version, String image, ReleaseView release, List<String> sql, List<Gate> gates) {
+    public record Phase(String phase, String version, String image, ReleaseView release, List<String> sql, List<Gate> gates,
+            Check check) {
+    }
+
+    /** The latest schema check of a phase's SQL (GET /api/v1/checks/{id} has the whole report). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Check(long id, String verdict, String summary, Instant at, String overriddenBy, String overrideReason) {
+
+        static Check of(io.kubestead.check.CheckReport r) {
+            return r == null ? null : new Check(r.id(), r.verdict(), r.summary(), r.createdAt(),
+                    r.override() == null ? null : r.override().by(), r.override() == null ? null : r.override().reason());
+        }
     }
 
     public record Gate(String gate, boolean ok, String why) {
