@@ -216,6 +216,12 @@ class AccessMatrixTest extends ApiTest {
         }
         rows.add(row("GET", "/api/v1/pipelines", Map.of(), null, Permission.READ, false));
         rows.add(row("GET", "/api/v1/databases", Map.of(), null, Permission.READ, false));
+        rows.add(row("POST", "/api/v1/databases/{name}/checks", Map.of("name", db),
+                "{\"sql\": \"alter table users add column matrix_col text\"}", Permission.CONFIGURE, false));
+        rows.add(row("GET", "/api/v1/checks", Map.of(), null, Permission.READ, false));
+        String check = given().get("/api/v1/checks?pipeline=" + pipeline).then().statusCode(200).extract().jsonPath()
+                .getString("items[0].id");
+        rows.add(row("GET", "/api/v1/checks/{id}", Map.of("id", check), null, Permission.READ, false));
         rows.add(row("GET", "/api/v1/pipelines/{name}", Map.of("name", pipeline), null, Permission.READ, false));
         rows.add(row("POST", "/api/v1/pipelines", Map.of(), pipelineBody(pipeline, pipelineRollout, db),
                 Permission.CONFIGURE, true));
