@@ -7,6 +7,8 @@ create table schema_check (
     phase           text,
     rollout_name    text,
     hook_name       text,
+    -- the release whose hook this check was for (set when the release is created)
+    release_id      bigint      references release (id),
     sql_text        text        not null,
     verdict         text        not null check (verdict in ('safe', 'needs-expand-migrate-contract', 'blocked')),
     report          jsonb       not null,
@@ -19,6 +21,7 @@ create table schema_check (
 );
 create index schema_check_pipeline on schema_check (pipeline_name, phase, id desc);
 create index schema_check_database on schema_check (database_name, id desc);
+create index schema_check_release on schema_check (release_id) where release_id is not null;
 
 -- A contract phase waits until the old version is gone: its pods, and its queries of what the contract drops.
 create table contract_watch (

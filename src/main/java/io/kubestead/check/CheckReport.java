@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** What a schema check found, as stored and served (GET /api/v1/checks/{id}). */
 public record CheckReport(Long id, String database, String subject, String pipeline, String phase, String rollout,
-        String hook, String verdict, String summary, List<Finding> findings, List<Statement> statements,
+        String hook, Long release, String verdict, String summary, List<Finding> findings, List<Statement> statements,
         Stable stableQueries, Shadow shadow, Target target, List<Map<String, Object>> recipe, Timings timings,
         Instant createdAt, String createdBy, Override override) {
 
@@ -39,7 +39,12 @@ public record CheckReport(Long id, String database, String subject, String pipel
     }
 
     CheckReport with(Long newId, Override o) {
-        return new CheckReport(newId, database, subject, pipeline, phase, rollout, hook, verdict, summary, findings,
+        return new CheckReport(newId, database, subject, pipeline, phase, rollout, hook, release, verdict, summary, findings,
                 statements, stableQueries, shadow, target, recipe, timings, createdAt, createdBy, o);
+    }
+
+    CheckReport withRelease(Long id) {
+        return new CheckReport(this.id, database, subject, pipeline, phase, rollout, hook, id, verdict, summary, findings,
+                statements, stableQueries, shadow, target, recipe, timings, createdAt, createdBy, override);
     }
 }

@@ -34,10 +34,18 @@ public class CheckResource {
 
     @GET
     @Allow(Permission.READ)
-    @Operation(summary = "Stored checks, newest first; ?database= and ?pipeline= narrow them")
+    @Operation(summary = "Stored checks, newest first; ?database=, ?pipeline= and ?release= narrow them")
     public Page<CheckReport> list(@QueryParam("database") String database, @QueryParam("pipeline") String pipeline,
-            @QueryParam("page") String page, @QueryParam("size") String size) {
-        return checks.list(database, pipeline, PageRequest.of(page, size));
+            @QueryParam("release") String release, @QueryParam("page") String page, @QueryParam("size") String size) {
+        Long releaseId = null;
+        if (release != null && !release.isBlank()) {
+            try {
+                releaseId = Long.parseLong(release);
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid("release", "must be a release id (a number)");
+            }
+        }
+        return checks.list(database, pipeline, releaseId, PageRequest.of(page, size));
     }
 
     static long id(String id) {

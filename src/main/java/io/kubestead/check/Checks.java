@@ -271,7 +271,7 @@ public class Checks {
                 }
             }
         }
-        return new CheckReport(null, r.database(), r.subject(), r.pipeline(), p.name(), r.rollout(), r.hook(), verdict,
+        return new CheckReport(null, r.database(), r.subject(), r.pipeline(), p.name(), r.rollout(), r.hook(), null, verdict,
                 summary(verdict, findings), findings, statements, stableInfo, shadowInfo,
                 new CheckReport.Target(snapshot.version(), snapshot.sizes().values().stream().mapToLong(SchemaCopy.Size::totalBytes).sum()),
                 recipe, timings, clock.instant(), r.actor(), null);
@@ -448,7 +448,7 @@ public class Checks {
     }
 
     static CheckReport view(SchemaCheck c) {
-        CheckReport r = JSON.convertValue(c.report, CheckReport.class);
+        CheckReport r = JSON.convertValue(c.report, CheckReport.class).withRelease(c.releaseId);
         return r.with(c.id, c.overrideReason == null ? null : new CheckReport.Override(c.overrideReason, c.overrideBy, c.overrideAt));
     }
 
@@ -462,7 +462,7 @@ public class Checks {
     }
 
     @Transactional
-    public Page<CheckReport> list(String database, String pipeline, PageRequest page) {
+    public Page<CheckReport> list(String database, String pipeline, Long release, PageRequest page) {
         StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new LinkedHashMap<>();
         if (database != null && !database.isBlank()) {
@@ -472,6 +472,10 @@ public class Checks {
         if (pipeline != null && !pipeline.isBlank()) {
             where.append(" and pipelineName = :pipeline");
             params.put("pipeline", pipeline);
+        }
+        if (release != null) {
+            where.append(" and releaseId = :release");
+            params.put("release", release);
         }
         var query = SchemaCheck.<SchemaCheck>find(where.toString(), Sort.by("id").descending(), params);
         long total = query.count();

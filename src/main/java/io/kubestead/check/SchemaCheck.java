@@ -41,6 +41,9 @@ public class SchemaCheck extends PanacheEntityBase {
     @Column(name = "hook_name")
     public String hookName;
 
+    @Column(name = "release_id")
+    public Long releaseId;
+
     @Column(name = "sql_text", nullable = false)
     public String sql;
 

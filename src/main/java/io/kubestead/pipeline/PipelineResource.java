@@ -74,14 +74,7 @@ public class PipelineResource {
         }
         List<io.kubestead.common.FieldError> errors = new java.util.ArrayList<>();
         io.kubestead.common.Node root = io.kubestead.common.Node.root(io.kubestead.common.Documents.read(body, contentType), errors);
-        String reason = null;
-        if (root.expectMap() && root.has("override")) {
-            io.kubestead.common.Node o = root.child("override");
-            if (o.expectMap()) {
-                reason = o.string("reason", true, 500);
-                o.finish();
-            }
-        }
+        String reason = root.expectMap() ? io.kubestead.check.Overrides.reason(root) : null;
         root.finish();
         if (!errors.isEmpty()) {
             throw io.kubestead.common.ApiException.invalid(errors);

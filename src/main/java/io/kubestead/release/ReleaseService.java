@@ -44,15 +44,21 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
     @Inject
     jakarta.enterprise.event.Event<ReleaseChanged> changed;
 
-    public record NewRelease(String version, String image) {
+    /** @param overrideReason an admin's reason to start although a hook's schema check is blocked, or null */
+    public record NewRelease(String version, String image, String overrideReason) {
+
+        public NewRelease(String version, String image) {
+            this(version, image, null);
+        }
     }
 
-    /** Reads and checks a create-release body: {"version": "...", "image": "..."}. */
+    /** Reads and checks a create-release body: {"version": "...", "image": "...", "override"?: {"reason": "..."}}. */
     public static NewRelease parseNew(byte[] body, String contentType) {
         List<FieldError> errors = new ArrayList<>();
         Node root = Node.root(Documents.read(body, contentType), errors);
         String version = null;
         String image = null;
+        String override = null;
         if (root.expectMap()) {
             version = root.string("version", true, 128);
             if (version != null && !VERSION.matcher(version).matches()) {
@@ -63,12 +69,13 @@ public class ReleaseService implements io.kubestead.rollout.RolloutReleases {
                 root.error("image", Node.quote(image) + " is not a container image reference like "
                         + "registry.example.com/team/app:1.2.3");
             }
+            override = io.kubestead.check.Overrides.reason(root);
             root.finish();
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new NewRelease(version, image);
+        return new NewRelease(version, image, override);
     }
 
     /** Starts a release of the rollout's current revision, in Pending, with its first event. */

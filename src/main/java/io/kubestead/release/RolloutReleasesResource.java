@@ -29,13 +29,31 @@ public class RolloutReleasesResource {
     @Inject
     io.kubestead.security.CurrentCaller caller;
 
+    @Inject
+    io.kubestead.check.HookChecks hookChecks;
+
+    @Inject
+    io.kubestead.rollout.RolloutService rollouts;
+
     @POST
     @Allow(Permission.RELEASE_START)
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a release of the rollout: {\"version\": \"...\", \"image\": \"...\"}")
     public Response release(@PathParam("name") String name, byte[] body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        ReleaseView created = releases.create(name, ReleaseService.parseNew(body, contentType), caller.get());
+        ReleaseService.NewRelease request = ReleaseService.parseNew(body, contentType);
+        io.kubestead.security.Caller who = caller.get();
+        // who may start it, before its hooks' SQL is checked (remote calls, no transaction open)
+        who.require(Permission.RELEASE_START, rollouts.namespaceOf(name));
+        if (request.overrideReason() != null) {
+            who.require(Permission.ADMINISTER, null);
+        }
+        var checked = hookChecks.before(name, request.overrideReason(), who);
+        ReleaseView created = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            ReleaseView view = releases.create(name, request, who);
+            hookChecks.attach(checked, view.id(), request.overrideReason(), who);
+            return view;
+        });
         return io.kubestead.common.Stored.created("/api/v1/releases/" + created.id(), created);
     }
 }

@@ -119,6 +119,9 @@ class ClusterRbacTest extends EngineFixture {
     Dispatcher original;
     KubernetesClient controllers;
 
+    @Inject
+    io.kubestead.pipeline.TargetDatabases databases;
+
     @AfterEach
     void restore() {
         if (web != null) {
@@ -169,6 +172,14 @@ class ClusterRbacTest extends EngineFixture {
         Enforcing enforcing = new Enforcing(original, rules);
         web.setDispatcher(enforcing);
 
+        // the hook declares its SQL in a ConfigMap: checked against a real target before each release
+        String db = "rbac_" + Long.toHexString(System.nanoTime());
+        databases.register(db, io.kubestead.pipeline.TargetDatabase.create(db), "postgres", null);
+        controllers.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                .withName(name + "-sql").withNamespace(ns).endMetadata()
+                .addToData("migration.sql", "set lock_timeout = '2s'; create table if not exists audit_trail (id bigint)").build())
+                .create();
+
         ClusterWatch watch = ClusterWatchProbe.start(client, engine, releases, config);
         try {
             jobTemplate("rbac-migration", Map.of());
@@ -177,11 +188,14 @@ class ClusterRbacTest extends EngineFixture {
                       trafficRouting:
                         gatewayAPI: {httpRoute: %s, stableService: %s-stable, canaryService: %s-canary}
                       preDeployHooks:
-                        - {name: migrate, jobTemplate: rbac-migration, failureAction: abort}
+                        - name: migrate
+                          jobTemplate: rbac-migration
+                          failureAction: abort
+                          migration: {database: %s, configMap: {name: %s-sql, key: migration.sql}}
                       canarySteps:
                         - setWeight: 50
                         - pause: {}
-                    """.formatted(ns, name, name, name));
+                    """.formatted(ns, name, name, name, db, name));
             long promoted = release(name, "1.1.0");
             awaitPlayingControllers(ns, name, () -> "Paused".equals(state(promoted)));
             act(promoted, "resume", "rbac-operator", null);

@@ -42,7 +42,18 @@ public record RolloutSpec(String name, Target target, TrafficRouting trafficRout
         }
     }
 
-    public record Hook(String name, String jobTemplate, FailureAction failureAction) {
+    public record Hook(String name, String jobTemplate, FailureAction failureAction, Migration migration) {
+
+        public Hook(String name, String jobTemplate, FailureAction failureAction) {
+            this(name, jobTemplate, failureAction, null);
+        }
+    }
+
+    /**
+     * The SQL a hook's Job runs, declared so that Kubestead checks it before the release starts: inline, or a key of
+     * a ConfigMap in the rollout's namespace.
+     */
+    public record Migration(String database, String sql, String configMapName, String configMapKey) {
     }
 
     /** Analysis that keeps measuring across steps from {@code startingStep} on, and aborts whenever it fails. */

@@ -185,6 +185,7 @@ public final class RolloutSpecParser {
                             + (fa.value() instanceof String s ? Node.quote(s) : Node.describe(fa.value())));
                 }
             }
+            RolloutSpec.Migration migration = h.has("migration") ? migration(h.child("migration")) : null;
             if (name != null) {
                 String earlier = seen.putIfAbsent(name, h.path());
                 if (earlier != null) {
@@ -192,9 +193,39 @@ public final class RolloutSpecParser {
                 }
             }
             h.finish();
-            hooks.add(new Hook(name, template, action));
+            hooks.add(new Hook(name, template, action, migration));
         }
         return hooks;
+    }
+
+    /** {database, sql | configMap: {name, key}}: exactly one source of the SQL. */
+    private static RolloutSpec.Migration migration(Node m) {
+        if (!m.expectMap()) {
+            return null;
+        }
+        String database = m.string("database", true, 63);
+        String sql = m.string("sql", false, 100_000);
+        String cmName = null;
+        String cmKey = null;
+        if (m.has("configMap")) {
+            Node cm = m.child("configMap");
+            if (cm.expectMap()) {
+                cmName = cm.string("name", true, 253);
+                if (cmName != null && !cmName.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+                    cm.error("name", Node.quote(cmName) + " is not a ConfigMap name (DNS-1123 subdomain)");
+                }
+                cmKey = cm.string("key", true, 253);
+                if (cmKey != null && !cmKey.matches("[-._a-zA-Z0-9]+")) {
+                    cm.error("key", Node.quote(cmKey) + " is not a ConfigMap key (letters, digits, '-', '_', '.')");
+                }
+                cm.finish();
+            }
+        }
+        if ((sql == null) == (cmName == null && !m.has("configMap"))) {
+            m.error("must have exactly one of sql or configMap");
+        }
+        m.finish();
+        return new RolloutSpec.Migration(database, sql, cmName, cmKey);
     }
 
     private static Step step(Node s) {
@@ -266,6 +297,16 @@ public final class RolloutSpecParser {
             m.put("name", h.name());
             m.put("jobTemplate", h.jobTemplate());
             m.put("failureAction", h.failureAction().text());
+            if (h.migration() != null) {
+                Map<String, Object> mig = new LinkedHashMap<>();
+                mig.put("database", h.migration().database());
+                if (h.migration().sql() != null) {
+                    mig.put("sql", h.migration().sql());
+                } else {
+                    mig.put("configMap", Map.of("name", h.migration().configMapName(), "key", h.migration().configMapKey()));
+                }
+                m.put("migration", mig);
+            }
             hooks.add(m);
         }
         r.put("preDeployHooks", hooks);
