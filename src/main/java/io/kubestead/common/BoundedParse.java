@@ -20,7 +20,20 @@ public final class BoundedParse {
     /** 10,000 characters of {@code 1+1+...} need about 4 MiB of stack. */
     public static final long STACK_BYTES = 16L << 20;
 
+    /**
+     * JSqlParser's complex mode (needed for e.g. {@code substring(x from 2 for 3)}) backtracks far more than its
+     * simple mode: 10,000 characters of depth-7 groups take some 20 s, and its own guard only stops at depth 10. Within
+     * these bounds it stays under half a second; past them a text the simple mode refuses stays refused.
+     */
+    public static final int COMPLEX_MAX_DEPTH = 3;
+    public static final int COMPLEX_MAX_LENGTH = 500;
+
     private BoundedParse() {
+    }
+
+    /** Whether a text of this length and nesting ({@link SqlLexer#nesting}) may be tried in the complex mode. */
+    public static boolean complexAllowed(int length, int nesting) {
+        return length <= COMPLEX_MAX_LENGTH && nesting <= COMPLEX_MAX_DEPTH;
     }
 
     /** One parse under way; when its time is up the parser it is using is told to stop. */

@@ -91,6 +91,21 @@ public final class SqlLexer {
         return tokens;
     }
 
+    /** The deepest nesting of brackets and CASE ... END: both nest in JSqlParser's stack and backtracking. */
+    public static int nesting(List<Token> tokens) {
+        int cases = 0;
+        int max = 0;
+        for (Token t : tokens) {
+            if (t.isWord("case")) {
+                cases++;
+            } else if (t.isWord("end")) {
+                cases = Math.max(0, cases - 1);
+            }
+            max = Math.max(max, t.depth() + cases + (t.is('(') || t.is('[') ? 1 : 0));
+        }
+        return max;
+    }
+
     /** PostgreSQL takes every non-ASCII character, Unicode spaces included, as part of a name. */
     public static boolean identStart(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;

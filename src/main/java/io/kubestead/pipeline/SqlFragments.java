@@ -68,14 +68,6 @@ public final class SqlFragments {
     static final int MAX_NESTING = 16;
 
     /**
-     * JSqlParser's complex mode (needed for e.g. {@code substring(x from 2 for 3)}) backtracks far more than its
-     * simple mode: 10,000 characters of depth-7 groups take some 20 s, and its own guard only stops at depth 10. Within
-     * these bounds it stays under half a second; past them a text the simple mode refuses stays refused.
-     */
-    static final int COMPLEX_MAX_DEPTH = 3;
-    static final int COMPLEX_MAX_LENGTH = 500;
-
-    /**
      * Even the simple mode has shapes that take minutes (nested subscripts and CASE inside brackets, a few levels deep,
      * repeated to 10,000 characters). Past this budget the parser is told to stop (its {@code interrupted} flag, which
      * it polls between decisions and obeys within ~0.1 s) and the fragment is refused.
@@ -356,7 +348,7 @@ public final class SqlFragments {
             }
             problem = simple.problem;
             // the slice was cut from a text already scanned, at token boundaries: scanning it again cannot fail
-            if (sql.length() <= COMPLEX_MAX_LENGTH && nesting(scan("", sql, "")) <= COMPLEX_MAX_DEPTH) {
+            if (BoundedParse.complexAllowed(sql.length(), nesting(scan("", sql, "")))) {
                 Attempt complex = attempt(job, text, start, sql, true);
                 if (complex.problem == null) {
                     return complex.expression;
@@ -374,17 +366,7 @@ public final class SqlFragments {
 
     /** The deepest nesting of brackets and CASE ... END: both nest in the parser's stack and backtracking. */
     static int nesting(List<SqlLexer.Token> tokens) {
-        int cases = 0;
-        int max = 0;
-        for (SqlLexer.Token t : tokens) {
-            if (t.kind() == Kind.WORD && t.text().equalsIgnoreCase("case")) {
-                cases++;
-            } else if (t.kind() == Kind.WORD && t.text().equalsIgnoreCase("end")) {
-                cases = Math.max(0, cases - 1);
-            }
-            max = Math.max(max, t.depth() + cases + (t.is('(') || t.is('[') ? 1 : 0));
-        }
-        return max;
+        return SqlLexer.nesting(tokens);
     }
 
     private static Attempt attempt(Job job, String text, int start, String sql, boolean complex) {
