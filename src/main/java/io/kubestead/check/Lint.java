@@ -67,7 +67,7 @@ import net.sf.jsqlparser.statement.Statement;
  * existing relation with no lock_timeout in force), {@code multiple-locks-in-transaction} (once per transaction, on
  * the first statement that locks one more existing relation while an earlier statement's lock on another is held),
  * {@code enum-value-change} for ADD VALUE (warning), {@code non-transactional-in-transaction} (error: PostgreSQL
- * refuses the statement).
+ * refuses the statement), {@code do-block} (info: a DO block's body is not read).
  */
 public final class Lint {
 
@@ -115,7 +115,9 @@ public final class Lint {
                     reading.transactional()));
             actions.add(tree != null ? tree : reading.actions());
         }
-        return new Result(List.copyOf(statements), List.copyOf(Rules.apply(statements, actions)));
+        // checking a recipe's fragments takes up to their own budget each; together they get as long as parsing had
+        long recipeDeadline = System.nanoTime() + MIGRATION_BUDGET.toNanos();
+        return new Result(List.copyOf(statements), List.copyOf(Rules.apply(statements, actions, recipeDeadline)));
     }
 
     /** The classifier's reading; a statement it trips over counts as one that does nothing the rules know. */

@@ -62,13 +62,17 @@ final class Rules {
     private int index;
     private SqlStatement statement;
 
-    private Rules(List<SqlStatement> statements, List<List<Action>> actions) {
+    /** Past this instant (System.nanoTime) no more recipes are checked: each check may take the fragment budget. */
+    private final long recipeDeadline;
+
+    private Rules(List<SqlStatement> statements, List<List<Action>> actions, long recipeDeadline) {
         this.statements = statements;
         this.actions = actions;
+        this.recipeDeadline = recipeDeadline;
     }
 
-    static List<Finding> apply(List<SqlStatement> statements, List<List<Action>> actions) {
-        Rules r = new Rules(statements, actions);
+    static List<Finding> apply(List<SqlStatement> statements, List<List<Action>> actions, long recipeDeadline) {
+        Rules r = new Rules(statements, actions, recipeDeadline);
         r.run();
         return r.findings;
     }
@@ -86,6 +90,13 @@ final class Rules {
                                     + "its own transaction(s).", null);
                 }
                 endBlock();
+            }
+            if (statement.kind().equals("DO")) {
+                add("do-block", Severity.info, PRACTICE, null,
+                        "DO runs a procedural block whose statements this check does not read: what it locks or changes "
+                                + "is not reported here.",
+                        "Write schema changes as plain statements of the migration, so that each one is checked; keep DO "
+                                + "blocks for data changes.", null);
             }
             for (Action a : actions.get(i)) {
                 action(a);
@@ -315,6 +326,7 @@ final class Rules {
         String using = c.using() != null ? c.using() : c.column() + "::" + c.type();
         Map<String, Object> recipe = null;
         if (pipelineTable(c.table()) && Cursor.plain(c.column()) && c.type().length() <= 200 && using.length() <= 2000
+                && System.nanoTime() - recipeDeadline < 0
                 && fragmentPasses(() -> SqlFragments.requireTypeName("newType", c.type()))
                 && fragmentPasses(() -> SqlFragments.requireExpression("using", using))) {
             Map<String, Object> change = new LinkedHashMap<>();

@@ -158,7 +158,12 @@ class LintTest {
         Split.Piece p = Split.split(sql).get(0);
         List<Action> tree = Lint.fromTree(p, Duration.ofMinutes(1));
         assertThat(tree).as("JSqlParser's reading of %s", sql).isNotNull();
-        assertThat(tree).as(sql).isEqualTo(TokenReader.read(p.tokens()).actions());
+        TokenReader.Reading lexer = TokenReader.read(p.tokens());
+        assertThat(tree).as(sql).isEqualTo(lexer.actions());
+        // and so the same findings
+        List<SqlStatement> one = List.of(new SqlStatement(1, p.text(), lexer.kind(), Lint.LEXER, lexer.transactional()));
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        assertThat(Rules.apply(one, List.of(tree), deadline)).isEqualTo(Rules.apply(one, List.of(lexer.actions()), deadline));
     }
 
     @ParameterizedTest
@@ -303,6 +308,13 @@ class LintTest {
         assertThat(f.severity()).isEqualTo(Severity.error);
         assertThat(f.statement()).isEqualTo(2);
         assertThat(rules("CREATE INDEX CONCURRENTLY i ON t (a); BEGIN; COMMIT")).isEmpty();
+    }
+
+    @Test
+    void aDoBlockIsNotReadAndSaysSo() {
+        Finding f = only("DO $$ BEGIN EXECUTE 'ALTER TABLE t ADD COLUMN x int'; END $$", "do-block");
+        assertThat(f.severity()).isEqualTo(Severity.info);
+        assertThat(Lint.lint("DO $$ BEGIN EXECUTE 'ALTER TABLE t ADD COLUMN x int'; END $$").findings()).hasSize(1);
     }
 
     @Test
