@@ -1,6 +1,7 @@
 package io.kubestead.check;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,6 +75,8 @@ final class Rules {
     static List<Finding> apply(List<SqlStatement> statements, List<List<Action>> actions, long recipeDeadline) {
         Rules r = new Rules(statements, actions, recipeDeadline);
         r.run();
+        // a transaction's finding is made when it ends; keep the list in statement order
+        r.findings.sort(Comparator.comparing(Finding::statement));
         return r.findings;
     }
 
@@ -522,8 +525,8 @@ final class Rules {
     // ---- locks, lock_timeout, transactions ----
 
     /** The locks an action takes that conflict with the application's writes: relation (null: every table) and mode. */
-    static List<Map.Entry<String, LockMode>> locks(Action a) {
-        List<Map.Entry<String, LockMode>> l = new ArrayList<>();
+    static List<Lock> locks(Action a) {
+        List<Lock> l = new ArrayList<>();
         LockMode exclusive = LockMode.ACCESS_EXCLUSIVE;
         if (a instanceof AddColumn c) {
             l.add(lock(c.table(), exclusive));
@@ -558,7 +561,7 @@ final class Rules {
                 l.add(lock(relation, exclusive));
             }
         }
-        l.removeIf(e -> !e.getValue().blocksWrites());
+        l.removeIf(e -> !e.mode().blocksWrites());
         return l;
     }
 
@@ -592,13 +595,17 @@ final class Rules {
         return null;
     }
 
-    private static Map.Entry<String, LockMode> lock(String relation, LockMode mode) {
-        return new java.util.AbstractMap.SimpleImmutableEntry<>(relation, mode);
+    /** A lock on a relation; null stands for every table. */
+    record Lock(String relation, LockMode mode) {
+    }
+
+    private static Lock lock(String relation, LockMode mode) {
+        return new Lock(relation, mode);
     }
 
     private void takeLocks(Action a) {
-        for (Map.Entry<String, LockMode> l : locks(a)) {
-            String relation = l.getKey();
+        for (Lock l : locks(a)) {
+            String relation = l.relation();
             if (isNew(relation)) {
                 continue;
             }
@@ -607,14 +614,14 @@ final class Rules {
                 timeoutReported = true;
                 String what = relation == null ? "every table" : relation;
                 add("missing-lock-timeout", Severity.warning, PRACTICE, relation,
-                        "Takes " + l.getValue().label() + " on " + what + " with no lock_timeout set: if a long transaction "
+                        "Takes " + l.mode().label() + " on " + what + " with no lock_timeout set: if a long transaction "
                                 + "holds a conflicting lock, this statement waits for it, and every later query on " + what
-                                + (l.getValue().blocksReads() ? ", reads included," : " that writes")
+                                + (l.mode().blocksReads() ? ", reads included," : " that writes")
                                 + " queues behind this statement: the application stalls.",
                         "Begin the migration with SET lock_timeout = '2s' (or SET LOCAL lock_timeout = '2s' inside its "
                                 + "transaction) so that a blocked lock fails fast, and run the migration again later.", null);
             }
-            blockLocks.add(new Taken(index, relation, l.getValue()));
+            blockLocks.add(new Taken(index, relation, l.mode()));
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,7 +70,8 @@ final class TokenReader {
             case "lock" -> lock();
             case "set" -> set();
             case "reset" -> {
-                if (c.accept("lock_timeout") || c.accept("all")) {
+                String name = c.name();
+                if ("lock_timeout".equals(name) || "all".equals(name)) {
                     out.add(new Action.LockTimeout(false, false));
                 }
             }
@@ -93,8 +96,8 @@ final class TokenReader {
     }
 
     /** The kind: the leading keyword and the object word that follows it, e.g. "ALTER TABLE". */
-    private void object(String... words) {
-        kind = kind + " " + String.join(" ", words).toUpperCase(Locale.ROOT);
+    private void object(String words) {
+        kind = kind + " " + words.toUpperCase(Locale.ROOT);
     }
 
     // ---- ALTER ----
@@ -404,7 +407,7 @@ final class TokenReader {
         }
     }
 
-    private void addIfNamed(String name, java.util.function.Function<String, Action> make) {
+    private void addIfNamed(String name, Function<String, Action> make) {
         if (name != null) {
             out.add(make.apply(name));
         }
@@ -432,7 +435,7 @@ final class TokenReader {
             return;
         }
         // in name order, as the tree lists column and table constraints apart
-        java.util.TreeSet<String> references = new java.util.TreeSet<>();
+        TreeSet<String> references = new TreeSet<>();
         if (c.peek() != null && c.peek().is('(')) {
             referencedTables(new Cursor(c.group()), references);
         }
@@ -440,7 +443,7 @@ final class TokenReader {
     }
 
     /** The tables every REFERENCES in the rest names. */
-    static void referencedTables(Cursor c, java.util.Set<String> into) {
+    static void referencedTables(Cursor c, Set<String> into) {
         while (!c.atEnd()) {
             if (c.accept("references")) {
                 String ref = c.name();
@@ -606,7 +609,7 @@ final class TokenReader {
         if (!local) {
             c.accept("session");
         }
-        if (c.accept("lock_timeout") && (c.accept("to") || c.acceptPunct('='))) {
+        if ("lock_timeout".equals(c.name()) && (c.accept("to") || c.acceptPunct('='))) {
             out.add(new Action.LockTimeout(positive(c.peek()), local));
         }
     }

@@ -334,7 +334,7 @@ final class TreeReader {
         if (s.getCount() != 1 || s.getName() == null) {
             return null;
         }
-        if (!s.getName().toString().equalsIgnoreCase("lock_timeout")) {
+        if (!"lock_timeout".equals(name(s.getName().toString()))) {
             return List.of();
         }
         List<Expression> values = s.getExpressions();

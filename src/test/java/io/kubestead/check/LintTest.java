@@ -223,6 +223,7 @@ class LintTest {
         assertThat(f.statement()).isEqualTo(1);
         assertThat(f.relation()).isEqualTo("a");
         assertThat(rules("SET lock_timeout = '1s'; ALTER TABLE a ADD COLUMN x int")).isEmpty();
+        assertThat(rules("SET \"lock_timeout\" TO '1s'; ALTER TABLE a ADD COLUMN x int")).isEmpty();
         assertThat(rules("SET SESSION lock_timeout TO 1000; CREATE INDEX i ON a (x)")).containsExactly("create-index-non-concurrently");
         assertThat(rules("SET lock_timeout = '1s'; RESET lock_timeout; ALTER TABLE a ADD COLUMN x int")).containsExactly("missing-lock-timeout");
         assertThat(rules("SET lock_timeout = '0'; ALTER TABLE a ADD COLUMN x int")).containsExactly("missing-lock-timeout");
