@@ -1,3 +1,6 @@
 package io.kubestead.check;
 
-public enum Severity { info, warning, error }
+/** How much a finding matters; lowercase on purpose, as it is serialized. */
+public enum Severity {
+    info, warning, error
+}

@@ -6,14 +6,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.kubestead.common.ApiException;
+import io.kubestead.common.BoundedParse;
+import io.kubestead.common.BoundedParse.Job;
+import io.kubestead.common.SqlLexer;
+import io.kubestead.common.SqlLexer.Kind;
 import io.kubestead.common.Node;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
@@ -67,25 +68,11 @@ public final class SqlFragments {
     static final int MAX_NESTING = 16;
 
     /**
-     * JSqlParser's complex mode (needed for e.g. {@code substring(x from 2 for 3)}) backtracks far more than its
-     * simple mode: 10,000 characters of depth-7 groups take some 20 s, and its own guard only stops at depth 10. Within
-     * these bounds it stays under half a second; past them a text the simple mode refuses stays refused.
-     */
-    static final int COMPLEX_MAX_DEPTH = 3;
-    static final int COMPLEX_MAX_LENGTH = 500;
-
-    /**
      * Even the simple mode has shapes that take minutes (nested subscripts and CASE inside brackets, a few levels deep,
      * repeated to 10,000 characters). Past this budget the parser is told to stop (its {@code interrupted} flag, which
      * it polls between decisions and obeys within ~0.1 s) and the fragment is refused.
      */
     static final Duration TIME_BUDGET = Duration.ofSeconds(3);
-
-    /**
-     * JSqlParser and its visitor recurse once per operator: 10,000 characters of {@code 1+1+...} overflow the usual
-     * 1 MiB stack (about 4 MiB are needed). The checks run on a thread of their own with room to spare.
-     */
-    static final long STACK_BYTES = 16L << 20;
 
     /**
      * Functions that reach past the row being converted: server internals and files (pg_*), large objects, other
@@ -131,78 +118,30 @@ public final class SqlFragments {
         run(path, job -> assignments(job, path, sql));
     }
 
-    /** One check under way; when its time is up the parser it is using is told to stop. */
-    static final class Job {
-
-        private volatile CCJSqlParser parser;
-        private volatile boolean stopped;
-
-        void use(CCJSqlParser p) {
-            parser = p;
-            if (stopped) {
-                p.interrupted = true;
-            }
-        }
-
-        void stop() {
-            stopped = true;
-            CCJSqlParser p = parser;
-            if (p != null) {
-                p.interrupted = true;
-            }
-        }
-    }
-
     /** Runs a check on its own thread, with a large stack and a time budget. */
     private static void run(String path, Consumer<Job> check) {
-        Job job = new Job();
-        FutureTask<Void> task = new FutureTask<>(() -> check.accept(job), null);
-        Thread t = new Thread(null, task, "sql-fragment-check", STACK_BYTES);
-        t.setDaemon(true);
-        t.start();
-        long deadline = System.nanoTime() + TIME_BUDGET.toNanos();
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    return;
-                } catch (InterruptedException e) {
-                    // the wait is bounded by the budget anyway; the caller sees its interrupt flag afterwards
-                    interrupted = true;
-                } catch (TimeoutException e) {
-                    job.stop();
-                    throw ApiException.invalid(path, "is too complex to check within " + TIME_BUDGET.toSeconds()
-                            + " s; write it with fewer nested brackets");
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof StackOverflowError) {
-                        throw ApiException.invalid(path, "is nested too deeply to check");
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            BoundedParse.run("sql-fragment-check", TIME_BUDGET, job -> {
+                check.accept(job);
+                return null;
+            });
+        } catch (TimeoutException e) {
+            throw ApiException.invalid(path, "is too complex to check within " + TIME_BUDGET.toSeconds()
+                    + " s; write it with fewer nested brackets");
+        } catch (StackOverflowError e) {
+            throw ApiException.invalid(path, "is nested too deeply to check");
         }
     }
 
     private static void expression(Job job, String path, String sql) {
-        List<Tok> tokens = scan(path, sql, "");
+        List<SqlLexer.Token> tokens = scan(path, sql, "");
         Expression e = parse(job, path, sql, 0, sql.length(), "");
         checkTree(path, e, "");
         checkWords(path, tokens, "");
     }
 
     private static void condition(Job job, String path, String sql) {
-        List<Tok> tokens = scan(path, sql, "");
+        List<SqlLexer.Token> tokens = scan(path, sql, "");
         Expression e = parse(job, path, sql, 0, sql.length(), "");
         checkTree(path, e, "");
         checkWords(path, tokens, "");
@@ -213,12 +152,12 @@ public final class SqlFragments {
     }
 
     private static void assignments(Job job, String path, String sql) {
-        List<Tok> tokens = scan(path, sql, "");
+        List<SqlLexer.Token> tokens = scan(path, sql, "");
         checkWords(path, tokens, "");
-        List<List<Tok>> parts = new ArrayList<>();
-        List<Tok> part = new ArrayList<>();
-        for (Tok t : tokens) {
-            if (t.is(',') && t.depth == 0) {
+        List<List<SqlLexer.Token>> parts = new ArrayList<>();
+        List<SqlLexer.Token> part = new ArrayList<>();
+        for (SqlLexer.Token t : tokens) {
+            if (t.is(',') && t.depth() == 0) {
                 parts.add(part);
                 part = new ArrayList<>();
             } else {
@@ -228,23 +167,23 @@ public final class SqlFragments {
         parts.add(part);
         Set<String> targets = new HashSet<>();
         for (int i = 0; i < parts.size(); i++) {
-            List<Tok> p = parts.get(i);
+            List<SqlLexer.Token> p = parts.get(i);
             String where = "assignment " + (i + 1) + ": ";
             if (p.isEmpty()) {
                 throw ApiException.invalid(path, where + "is empty; expected column = expression, separated by commas");
             }
             int eq = -1;
             for (int k = 0; k < p.size() && eq < 0; k++) {
-                if (p.get(k).is('=') && p.get(k).depth == 0) {
+                if (p.get(k).is('=') && p.get(k).depth() == 0) {
                     eq = k;
                 }
             }
-            if (eq != 1 || !(p.get(0).kind == Kind.WORD || p.get(0).kind == Kind.QUOTED_IDENT)) {
-                String shown = sql.substring(p.get(0).start, p.get(p.size() - 1).end);
+            if (eq != 1 || !(p.get(0).kind() == Kind.WORD || p.get(0).kind() == Kind.QUOTED_IDENT)) {
+                String shown = sql.substring(p.get(0).start(), p.get(p.size() - 1).end());
                 throw ApiException.invalid(path, where + Node.quote(shown) + " is not column = expression");
             }
-            Tok target = p.get(0);
-            String column = target.kind == Kind.WORD ? target.text.toLowerCase(Locale.ROOT) : target.text;
+            SqlLexer.Token target = p.get(0);
+            String column = target.kind() == Kind.WORD ? target.text().toLowerCase(Locale.ROOT) : target.text();
             where = "assignment " + (i + 1) + " (" + column + "): ";
             if (!targets.add(column)) {
                 throw ApiException.invalid(path, where + "assigns " + column + " a second time");
@@ -252,7 +191,7 @@ public final class SqlFragments {
             if (eq == p.size() - 1) {
                 throw ApiException.invalid(path, where + "has no expression after '='");
             }
-            checkTree(path, parse(job, path, sql, p.get(eq + 1).start, p.get(p.size() - 1).end, where), where);
+            checkTree(path, parse(job, path, sql, p.get(eq + 1).start(), p.get(p.size() - 1).end(), where), where);
         }
     }
 
@@ -272,18 +211,6 @@ public final class SqlFragments {
     }
 
     // ---- PostgreSQL's view of the text ----
-
-    enum Kind {
-        WORD, QUOTED_IDENT, STRING, NUMBER, PUNCT
-    }
-
-    /** One lexical token; depth counts the brackets around it, so top-level commas and '=' can be told apart. */
-    record Tok(Kind kind, String text, int start, int end, int depth) {
-
-        boolean is(char c) {
-            return kind == Kind.PUNCT && text.charAt(0) == c;
-        }
-    }
 
     private static void checkCharacters(String path, String sql, String where) {
         if (sql == null || sql.isBlank()) {
@@ -314,79 +241,48 @@ public final class SqlFragments {
     }
 
     /** Splits the text the way PostgreSQL would and refuses what must never reach it. */
-    static List<Tok> scan(String path, String sql, String where) {
+    static List<SqlLexer.Token> scan(String path, String sql, String where) {
         checkCharacters(path, sql, where);
         checkDollarQuotes(path, sql, where);
-        List<Tok> tokens = new ArrayList<>();
-        int depth = 0;
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                i++;
-            } else if (c == '\'') {
-                int end = stringEnd(path, sql, i, where);
-                tokens.add(new Tok(Kind.STRING, sql.substring(i, end), i, end, depth));
-                i = end;
-            } else if (c == '"') {
-                if (i >= 2 && sql.charAt(i - 1) == '&' && (sql.charAt(i - 2) == 'u' || sql.charAt(i - 2) == 'U')) {
-                    throw ApiException.invalid(path, where + "Unicode-escaped identifiers (U&\"...\") are not allowed");
+        List<SqlLexer.Token> tokens = SqlLexer.tokens(sql);
+        for (int k = 0; k < tokens.size(); k++) {
+            SqlLexer.Token t = tokens.get(k);
+            switch (t.kind()) {
+                case STRING -> {
+                    if (t.text().contains("\\'")) {
+                        throw ApiException.invalid(path, where + "a backslash right before a quote in a string literal is ambiguous "
+                                + "(E'...' strings and the server's standard_conforming_strings decide where it ends); write '' for a quote");
+                    }
+                    if (!t.closed()) {
+                        throw ApiException.invalid(path, where + "has a string literal that is never closed");
+                    }
                 }
-                int end = i + 1;
-                StringBuilder name = new StringBuilder();
-                while (true) {
-                    if (end >= n) {
+                case QUOTED_IDENT -> {
+                    int i = t.start();
+                    if (i >= 2 && sql.charAt(i - 1) == '&' && (sql.charAt(i - 2) == 'u' || sql.charAt(i - 2) == 'U')) {
+                        throw ApiException.invalid(path, where + "Unicode-escaped identifiers (U&\"...\") are not allowed");
+                    }
+                    if (!t.closed()) {
                         throw ApiException.invalid(path, where + "has a quoted identifier that is never closed");
                     }
-                    char d = sql.charAt(end);
-                    if (d == '"' && end + 1 < n && sql.charAt(end + 1) == '"') {
-                        name.append('"');
-                        end += 2;
-                    } else if (d == '"') {
-                        end++;
-                        break;
-                    } else {
-                        name.append(d);
-                        end++;
+                }
+                case COMMENT -> throw ApiException.invalid(path, where + "SQL comments (" + t.text().substring(0, 2) + ") are not allowed");
+                case PARAM, DOLLAR_STRING -> throw dollar(path, where);
+                case PUNCT -> {
+                    SqlLexer.Token next = k + 1 < tokens.size() ? tokens.get(k + 1) : null;
+                    if (t.is('/') && next != null && next.start() == t.end() && next.text().startsWith("/")) {
+                        // '//' is no comment to PostgreSQL, but JSqlParser skips what follows it, unchecked
+                        throw ApiException.invalid(path, where + "SQL comments (//) are not allowed");
+                    }
+                    if (t.is('$')) {
+                        throw dollar(path, where);
+                    }
+                    if (t.is(';')) {
+                        throw ApiException.invalid(path, where + "must be one SQL expression; found ';', which would start a second statement");
                     }
                 }
-                tokens.add(new Tok(Kind.QUOTED_IDENT, name.toString(), i, end, depth));
-                i = end;
-            } else if (c == '-' && next == '-' || c == '/' && (next == '*' || next == '/')) {
-                // '//' is no comment to PostgreSQL, but JSqlParser skips what follows it, unchecked
-                throw ApiException.invalid(path, where + "SQL comments (" + c + next + ") are not allowed");
-            } else if (c == '$') {
-                // inside a name '$' was taken with the word; alone it starts a parameter ($1), which no fragment has
-                throw ApiException.invalid(path, where + "'$' is only allowed inside names and string literals; "
-                        + "parameters ($1) are not allowed");
-            } else if (c == ';') {
-                throw ApiException.invalid(path, where + "must be one SQL expression; found ';', which would start a second statement");
-            } else if (identStart(c)) {
-                int end = i + 1;
-                while (end < n && (identStart(sql.charAt(end)) || sql.charAt(end) >= '0' && sql.charAt(end) <= '9' || sql.charAt(end) == '$')) {
-                    end++;
+                default -> {
                 }
-                tokens.add(new Tok(Kind.WORD, sql.substring(i, end), i, end, depth));
-                i = end;
-            } else if (c >= '0' && c <= '9') {
-                int end = i + 1;
-                // letters after digits start a word of their own here, so no name hides inside a number
-                while (end < n && (sql.charAt(end) >= '0' && sql.charAt(end) <= '9' || sql.charAt(end) == '.' || sql.charAt(end) == '_')) {
-                    end++;
-                }
-                tokens.add(new Tok(Kind.NUMBER, sql.substring(i, end), i, end, depth));
-                i = end;
-            } else {
-                if (c == ')' || c == ']') {
-                    depth = Math.max(0, depth - 1);
-                }
-                tokens.add(new Tok(Kind.PUNCT, String.valueOf(c), i, i + 1, depth));
-                if (c == '(' || c == '[') {
-                    depth++;
-                }
-                i++;
             }
         }
         if (nesting(tokens) > MAX_NESTING) {
@@ -395,63 +291,38 @@ public final class SqlFragments {
         return tokens;
     }
 
-    /** PostgreSQL takes every non-ASCII character, Unicode spaces included, as part of a name. */
-    private static boolean identStart(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
-    }
-
-    /**
-     * The index just past the literal starting at {@code start}, read as a standard string. E'...' strings (and plain
-     * ones under standard_conforming_strings=off) let a backslash escape the next character; refusing a backslash
-     * right before a quote makes both readings end every literal at the same quote, so one scan serves them all.
-     */
-    private static int stringEnd(String path, String sql, int start, String where) {
-        int j = start + 1;
-        while (true) {
-            if (j >= sql.length()) {
-                throw ApiException.invalid(path, where + "has a string literal that is never closed");
-            }
-            char d = sql.charAt(j);
-            char after = j + 1 < sql.length() ? sql.charAt(j + 1) : 0;
-            if (d == '\'' && after == '\'') {
-                j += 2;
-            } else if (d == '\'') {
-                return j + 1;
-            } else if (d == '\\' && after == '\'') {
-                throw ApiException.invalid(path, where + "a backslash right before a quote in a string literal is ambiguous "
-                        + "(E'...' strings and the server's standard_conforming_strings decide where it ends); write '' for a quote");
-            } else {
-                j++;
-            }
-        }
+    private static ApiException dollar(String path, String where) {
+        // inside a name '$' was taken with the word; alone it starts a parameter ($1), which no fragment has
+        return ApiException.invalid(path, where + "'$' is only allowed inside names and string literals; "
+                + "parameters ($1) are not allowed");
     }
 
     /** Forbidden calls and subqueries as PostgreSQL would read them: a name followed by '(' is a call. */
-    static void checkWords(String path, List<Tok> tokens, String where) {
+    static void checkWords(String path, List<SqlLexer.Token> tokens, String where) {
         for (int i = 0; i < tokens.size(); i++) {
-            Tok t = tokens.get(i);
-            if (t.kind == Kind.WORD) {
-                String w = t.text.toLowerCase(Locale.ROOT);
+            SqlLexer.Token t = tokens.get(i);
+            if (t.kind() == Kind.WORD) {
+                String w = t.text().toLowerCase(Locale.ROOT);
                 boolean call = i + 1 < tokens.size() && tokens.get(i + 1).is('(');
                 if (w.equals("select") || w.equals("table") || (w.equals("values") && call)) {
-                    throw ApiException.invalid(path, where + "subqueries are not allowed; found " + t.text.toUpperCase(Locale.ROOT));
+                    throw ApiException.invalid(path, where + "subqueries are not allowed; found " + t.text().toUpperCase(Locale.ROOT));
                 }
             }
-            if ((t.kind == Kind.WORD || t.kind == Kind.QUOTED_IDENT) && i + 1 < tokens.size() && tokens.get(i + 1).is('(')) {
-                checkFunction(path, qualifiedName(tokens, i), t.text, where);
+            if ((t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT) && i + 1 < tokens.size() && tokens.get(i + 1).is('(')) {
+                checkFunction(path, qualifiedName(tokens, i), t.text(), where);
             }
         }
     }
 
-    private static String qualifiedName(List<Tok> tokens, int last) {
+    private static String qualifiedName(List<SqlLexer.Token> tokens, int last) {
         int first = last;
         while (first >= 2 && tokens.get(first - 1).is('.')
-                && (tokens.get(first - 2).kind == Kind.WORD || tokens.get(first - 2).kind == Kind.QUOTED_IDENT)) {
+                && (tokens.get(first - 2).kind() == Kind.WORD || tokens.get(first - 2).kind() == Kind.QUOTED_IDENT)) {
             first -= 2;
         }
         StringBuilder b = new StringBuilder();
         for (int k = first; k <= last; k += 2) {
-            b.append(k == first ? "" : ".").append(tokens.get(k).text);
+            b.append(k == first ? "" : ".").append(tokens.get(k).text());
         }
         return b.toString();
     }
@@ -477,7 +348,7 @@ public final class SqlFragments {
             }
             problem = simple.problem;
             // the slice was cut from a text already scanned, at token boundaries: scanning it again cannot fail
-            if (sql.length() <= COMPLEX_MAX_LENGTH && nesting(scan("", sql, "")) <= COMPLEX_MAX_DEPTH) {
+            if (BoundedParse.complexAllowed(sql.length(), nesting(scan("", sql, "")))) {
                 Attempt complex = attempt(job, text, start, sql, true);
                 if (complex.problem == null) {
                     return complex.expression;
@@ -494,18 +365,8 @@ public final class SqlFragments {
     }
 
     /** The deepest nesting of brackets and CASE ... END: both nest in the parser's stack and backtracking. */
-    static int nesting(List<Tok> tokens) {
-        int cases = 0;
-        int max = 0;
-        for (Tok t : tokens) {
-            if (t.kind == Kind.WORD && t.text.equalsIgnoreCase("case")) {
-                cases++;
-            } else if (t.kind == Kind.WORD && t.text.equalsIgnoreCase("end")) {
-                cases = Math.max(0, cases - 1);
-            }
-            max = Math.max(max, t.depth + cases + (t.is('(') || t.is('[') ? 1 : 0));
-        }
-        return max;
+    static int nesting(List<SqlLexer.Token> tokens) {
+        return SqlLexer.nesting(tokens);
     }
 
     private static Attempt attempt(Job job, String text, int start, String sql, boolean complex) {

@@ -1,0 +1,5 @@
+-- expect-rules: none
+-- expect-verdict: safe
+SET lock_timeout = '2s';
+ALTER TABLE order_items
+    ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) NOT VALID;

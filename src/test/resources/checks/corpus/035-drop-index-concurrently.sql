@@ -1,0 +1,3 @@
+-- expect-rules: none
+-- expect-verdict: safe
+DROP INDEX CONCURRENTLY IF EXISTS orders_user_id_idx;

@@ -1,0 +1,3 @@
+-- expect-rules: none
+-- expect-verdict: safe
+REFRESH MATERIALIZED VIEW CONCURRENTLY daily_revenue;

@@ -1,0 +1,5 @@
+-- expect-rules: vacuum-full
+-- expect-verdict: safe
+-- expect-rewrite: events
+SET lock_timeout = '2s';
+VACUUM FULL events;

@@ -1,0 +1,4 @@
+-- expect-rules: none
+-- expect-verdict: safe
+VACUUM (ANALYZE) orders;
+ANALYZE order_items;

@@ -1,0 +1,3 @@
+-- expect-rules: drop-type
+-- expect-verdict: needs-expand-migrate-contract
+DROP TYPE legacy_priority;

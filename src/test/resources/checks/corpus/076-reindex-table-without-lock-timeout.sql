@@ -1,0 +1,3 @@
+-- expect-rules: reindex-non-concurrently, missing-lock-timeout
+-- expect-verdict: safe
+REINDEX TABLE products;
