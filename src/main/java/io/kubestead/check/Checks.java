@@ -43,7 +43,7 @@ public class Checks {
 
     /** Findings that stop a phase or hook from starting. */
     static final Set<String> BLOCKING = Set.of("breaks-stable-query", "insert-omits-not-null-column",
-            "fails-on-target-schema", "long-lock-on-large-table");
+            "fails-on-target-schema", "long-lock-on-large-table", "truncate");
 
     /** In a contract phase dropping what the old version used is the point: its gates check the old version is gone. */
     static final Set<String> EXPECTED_IN_CONTRACT = Set.of("drop-column", "drop-table", "drop-type");
@@ -192,8 +192,23 @@ public class Checks {
     CheckReport judge(Request r, PhaseSql p, Lint.Result lint, ShadowRun.PhaseResult observed, SchemaCopy.Snapshot snapshot,
             CheckReport.Shadow shadowInfo, CheckReport.Stable stableInfo, CheckReport.Timings timings) {
         List<Finding> findings = new ArrayList<>();
+        Map<Integer, ShadowRun.Observed> ran = new LinkedHashMap<>();
+        if (observed != null) {
+            observed.statements().stream().filter(o -> "ran".equals(o.outcome())).forEach(o -> ran.put(o.index(), o));
+        }
         for (Finding f : lint.findings()) {
-            if (p.contract() && EXPECTED_IN_CONTRACT.contains(f.rule())) {
+            ShadowRun.Observed o = f.statement() == null ? null : ran.get(f.statement());
+            if ("change-column-type".equals(f.rule()) && o != null && o.rewrites().isEmpty()) {
+                // PostgreSQL converted it in place (a binary-compatible type): the running version reads what it did
+                findings.add(new Finding(f.rule(), Severity.warning, f.category(), f.statement(), f.sql(), f.relation(),
+                        f.message() + " In the shadow PostgreSQL changed it in place, without a rewrite: the values "
+                                + "the running version reads and writes are unchanged.", f.fix(), f.recipe()));
+            } else if ("drop-default".equals(f.rule()) && o != null && !o.newlyRequired().isEmpty()) {
+                // the column is NOT NULL: every INSERT of the running version that leaves it out now fails
+                findings.add(new Finding(f.rule(), Severity.error, f.category(), f.statement(), f.sql(), f.relation(),
+                        f.message() + " In the shadow it left " + String.join(", ", o.newlyRequired())
+                                + " NOT NULL without a default.", f.fix(), f.recipe()));
+            } else if (p.contract() && EXPECTED_IN_CONTRACT.contains(f.rule())) {
                 findings.add(new Finding(f.rule(), Severity.info, f.category(), f.statement(), f.sql(), f.relation(),
                         f.message() + " Expected in a contract phase: its gates wait until the old version is gone.", f.fix(),
                         null));

@@ -212,7 +212,7 @@ public final class SchemaCopy {
 
     private static List<String> views(Statement s) throws SQLException {
         List<String> ddl = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("select c.oid::regclass::text, c.relkind, pg_get_viewdef(c.oid) from pg_class c "
+        try (ResultSet rs = s.executeQuery("select c.oid::regclass::text, c.relkind, pg_get_viewdef(c.oid), c.relispopulated from pg_class c "
                 + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('v', 'm') and " + USER_NS + " and "
                 + notExtension("pg_class", "c.oid") + " order by c.oid")) {
             while (rs.next()) {
@@ -220,7 +220,9 @@ public final class SchemaCopy {
                 if (body.endsWith(";")) {
                     body = body.substring(0, body.length() - 1);
                 }
-                ddl.add("m".equals(rs.getString(2)) ? "create materialized view " + rs.getString(1) + " as " + body + " with no data"
+                // populated as on the target (over empty tables: instantly), so that REFRESH ... CONCURRENTLY works as there
+                ddl.add("m".equals(rs.getString(2)) ? "create materialized view " + rs.getString(1) + " as " + body
+                        + (rs.getBoolean(4) ? " with data" : " with no data")
                         : "create view " + rs.getString(1) + " as " + body);
             }
         }

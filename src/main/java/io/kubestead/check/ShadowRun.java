@@ -42,8 +42,10 @@ public final class ShadowRun {
     public record Lock(String relation, String kind, String mode, boolean created) {
     }
 
+    /** @param newlyRequired existing columns this statement made NOT NULL without a default (INSERTs that omit them fail) */
     public record Observed(int index, String sql, String outcome, List<Lock> locks, List<String> rewrites,
-            List<String> indexesBuilt, List<String> dropped, String error, String sqlState, String note, long millis) {
+            List<String> indexesBuilt, List<String> dropped, List<String> newlyRequired, String error, String sqlState,
+            String note, long millis) {
     }
 
     /** A stable query that stopped planning (or an INSERT that now misses a required column), and the statement after which it did. */
@@ -102,6 +104,7 @@ public final class ShadowRun {
         }
         List<PhaseResult> results = new ArrayList<>();
         for (Phase phase : phases) {
+            run.created.clear();
             List<Observed> observed = new ArrayList<>();
             List<Broken> broken = new ArrayList<>();
             for (SqlStatement st : phase.statements()) {
@@ -193,12 +196,12 @@ public final class ShadowRun {
     private Observed apply(SqlStatement st) throws SQLException {
         String kind = st.kind() == null ? "" : st.kind().toUpperCase(Locale.ROOT);
         if (TRANSACTION_CONTROL.contains(kind)) {
-            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), null, null,
-                    "transaction control: the shadow runs each statement in a transaction of its own", 0);
+            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), List.of(), null,
+                    null, "transaction control: the shadow runs each statement in a transaction of its own", 0);
         }
         if (NOT_IN_SHADOW.matcher(st.sql()).find()) {
-            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), null, null,
-                    "not run in the shadow: it reaches beyond one database", 0);
+            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), List.of(), null,
+                    null, "not run in the shadow: it reaches beyond one database", 0);
         }
         long t0 = System.nanoTime();
         Map<Long, Rel> before;
@@ -207,9 +210,12 @@ public final class ShadowRun {
         String error = null;
         String state = null;
         String note = null;
+        Set<String> requiredBefore;
+        Set<String> requiredAfter;
         c.setAutoCommit(!st.transactional());
         try (Statement s = c.createStatement()) {
             before = relations(s);
+            requiredBefore = required(s);
             try {
                 s.execute(st.sql());
                 if (st.transactional()) {
@@ -232,13 +238,14 @@ public final class ShadowRun {
             }
             c.setAutoCommit(true);
             after = relations(s);
+            requiredAfter = required(s);
         } finally {
             c.setAutoCommit(true);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         if (error != null) {
-            return new Observed(st.index(), st.sql(), "failed", List.of(), List.of(), List.of(), List.of(), error, state,
-                    note, millis);
+            return new Observed(st.index(), st.sql(), "failed", List.of(), List.of(), List.of(), List.of(), List.of(), error,
+                    state, note, millis);
         }
         List<String> rewrites = new ArrayList<>();
         List<String> built = new ArrayList<>();
@@ -248,6 +255,8 @@ public final class ShadowRun {
             Rel a = after.get(b.oid());
             if (a == null) {
                 dropped.add(describe(b));
+            } else if (created.contains(b.oid()) || created.contains(b.table())) {
+                continue; // made earlier in this migration: empty, nobody uses it yet
             } else if (b.filenode() != 0 && a.filenode() != b.filenode() && !truncate) {
                 if (b.kind() == 'r' || b.kind() == 'm') {
                     rewrites.add(b.name());
@@ -257,13 +266,45 @@ public final class ShadowRun {
             }
         }
         for (Rel a : after.values()) {
-            if (!before.containsKey(a.oid()) && a.kind() == 'i' && before.containsKey(a.table())) {
+            if (!before.containsKey(a.oid()) && a.kind() == 'i' && before.containsKey(a.table()) && !created.contains(a.table())) {
                 built.add(a.name() + " on " + nameOf(before, a.table()));
+            }
+            if (!before.containsKey(a.oid())) {
+                created.add(a.oid());
+            }
+        }
+        List<String> newlyRequired = new ArrayList<>();
+        for (String col : requiredAfter) {
+            String table = col.substring(0, col.lastIndexOf('.'));
+            boolean existed = before.values().stream().anyMatch(r -> r.name().equals(table) && !created.contains(r.oid()));
+            if (existed && !requiredBefore.contains(col)) {
+                newlyRequired.add(col);
             }
         }
         // a rewrite rebuilds every index of the table: not news
         built.removeIf(b -> b.contains("(rebuilt)") && rewrites.stream().anyMatch(r -> b.endsWith(" on " + r)));
-        return new Observed(st.index(), st.sql(), "ran", locks, rewrites, built, dropped, null, null, note, millis);
+        return new Observed(st.index(), st.sql(), "ran", locks, rewrites, built, dropped, newlyRequired, null, null, note,
+                millis);
+    }
+
+    /** Relations made by earlier statements of this run: changes to them concern nobody yet. */
+    private final Set<Long> created = new java.util.HashSet<>();
+
+    /** Every column that an INSERT must give: NOT NULL, no default, not identity, not generated ("table.column"). */
+    private Set<String> required(Statement s) throws SQLException {
+        Set<String> out = new java.util.HashSet<>();
+        try (ResultSet rs = s.executeQuery("select n.nspname || '.' || c.relname, a.attname from pg_attribute a "
+                + "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+                + "left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum where c.relkind in ('r', 'p') "
+                + "and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp)' "
+                + "and a.attnum > 0 and not a.attisdropped and a.attnotnull and d.adbin is null and a.attidentity = '' "
+                + "and a.attgenerated = ''")) {
+            while (rs.next()) {
+                String t = rs.getString(1);
+                out.add((t.startsWith("public.") ? t.substring(7) : t) + "." + rs.getString(2));
+            }
+        }
+        return out;
     }
 
     private static String nameOf(Map<Long, Rel> rels, long oid) {
