@@ -56,6 +56,11 @@ public final class EmbeddedDatabase {
      * user cannot connect as its superuser.
      */
     public static EmbeddedPostgres start(Path dataDir) throws IOException, SQLException {
+        return start(dataDir, java.util.Map.of());
+    }
+
+    /** The same, with settings of the server's own (a throwaway server may trade durability for speed). */
+    public static EmbeddedPostgres start(Path dataDir, java.util.Map<String, String> settings) throws IOException, SQLException {
         Files.createDirectories(dataDir);
         stopOrphan(dataDir);
         Path passwordFile = passwordFile(dataDir);
@@ -69,6 +74,7 @@ public final class EmbeddedDatabase {
                 .setServerConfig("password_encryption", "scram-sha-256")
                 // the server's own readiness check and every connection it hands out send the password
                 .setConnectConfig("password", password);
+        settings.forEach(builder::setServerConfig);
         // a socket path is limited to about 100 bytes; a longer data directory gets no socket at all (TCP only)
         String socketDir = dataDir.toAbsolutePath().toString();
         builder.setServerConfig("unix_socket_directories", socketDir.length() <= 90 ? socketDir : "");

@@ -24,7 +24,8 @@ public record CheckReport(Long id, String database, String subject, String pipel
     public record Stable(String source, int total, int checked, int broken, List<String> notCheckable, String note) {
     }
 
-    public record Shadow(boolean ran, String server, String version, Boolean sameMajor, int tables,
+    /** @param fromTemplate whether the schema came from a template built for an earlier check of the same schema */
+    public record Shadow(boolean ran, String server, String version, Boolean sameMajor, boolean fromTemplate, int tables,
             List<String> copyGaps, String note) {
     }
 

@@ -124,7 +124,7 @@ public class Checks {
                     : shadow.phases().stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
             CheckReport.Shadow shadowInfo = new CheckReport.Shadow(shadow != null, server == null ? null : server.name(),
                     server == null ? null : server.version(), server == null ? null : server.major() == snapshot.major(),
-                    snapshot.tables(), shadow == null ? List.of() : shadow.copyGaps(),
+                    run.fromTemplate(), snapshot.tables(), shadow == null ? List.of() : shadow.copyGaps(),
                     shadowNote != null ? shadowNote : server != null && server.major() != snapshot.major()
                             ? "no shadow server of PostgreSQL " + snapshot.major() + " is configured: planned on " + server.version()
                             : null);
@@ -140,15 +140,15 @@ public class Checks {
         return QuarkusTransaction.requiringNew().call(() -> reports.stream().map(this::store).toList());
     }
 
-    private record Shadowed(ShadowRun.Result result, ShadowServers.Server server, String note) {
+    private record Shadowed(ShadowRun.Result result, ShadowServers.Server server, boolean fromTemplate, String note) {
     }
 
     /** Builds a shadow of the snapshot, runs the phases on it and drops it; a shadow that cannot be built is a note. */
     private Shadowed shadow(SchemaCopy.Snapshot snapshot, Lint.Result prelude, Map<String, Lint.Result> lints,
             List<String> stable) {
-        try (ShadowServers.Shadow db = shadows.create(snapshot.major())) {
+        try (ShadowServers.Shadow db = shadows.create(snapshot.major(), snapshot)) {
             if (db == null) {
-                return new Shadowed(null, null, "no shadow server: the embedded one is off (kubestead.checks.embedded-shadow) "
+                return new Shadowed(null, null, false, "no shadow server: the embedded one is off (kubestead.checks.embedded-shadow) "
                         + "and none is configured that may be used " + shadows.refused());
             }
             List<ShadowRun.Phase> phases = new ArrayList<>();
@@ -157,11 +157,16 @@ public class Checks {
             }
             lints.forEach((name, lint) -> phases.add(new ShadowRun.Phase(name, lint.statements(), true)));
             try (Connection c = db.open()) {
-                return new Shadowed(ShadowRun.run(c, db.server().major(), snapshot, phases, stable,
-                        settings.shadowStatementTimeout()), db.server(), null);
+                return new Shadowed(ShadowRun.run(c, db.server().major(), db.gaps(), db.copyMillis(), phases, stable,
+                        settings.shadowStatementTimeout()), db.server(), db.reused(), null);
+            } catch (SQLException e) {
+                if (ShadowRun.ENDED.equals(e.getSQLState())) {
+                    db.discard();
+                }
+                throw e;
             }
         } catch (SQLException e) {
-            return new Shadowed(null, null, "the shadow could not be built (SQLSTATE " + e.getSQLState() + ": "
+            return new Shadowed(null, null, false, "the shadow could not be built (SQLSTATE " + e.getSQLState() + ": "
                     + ShadowRun.firstLine(e.getMessage()) + "): only the linter's findings count");
         }
     }

@@ -72,21 +72,31 @@ public final class ShadowRun {
     }
 
     /**
-     * Builds the shadow from the snapshot, then runs the phases in order (a phase with observe=false only brings
-     * the schema to where the observed ones start, e.g. expand before a contract).
+     * Runs the phases in order on a shadow that already has the target's schema ({@link #copy}; {@code gaps} is what
+     * the copy left out). A phase with observe=false only brings the schema to where the observed ones start, e.g.
+     * expand before a contract.
      */
-    public static Result run(Connection shadow, int shadowMajor, SchemaCopy.Snapshot snapshot, List<Phase> phases,
+    public static Result run(Connection shadow, int shadowMajor, List<String> gaps, long copyMillis, List<Phase> phases,
             List<String> stableQueries, Duration statementTimeout) throws SQLException {
         ShadowRun run = new ShadowRun(shadow, shadowMajor);
-        long t0 = System.nanoTime();
         try (Statement s = shadow.createStatement()) {
             s.execute("set statement_timeout = " + Math.max(1, statementTimeout.toMillis()));
             s.execute("set plan_cache_mode = force_generic_plan");
             s.execute("set client_min_messages = error");
         }
-        List<String> gaps = run.copy(snapshot);
-        // queries are planned outside any transaction: a query that fails to plan must not abort the next
-        shadow.setAutoCommit(true);
+        // everything in one transaction, rolled back at the end: the shadow is left as it was found
+        shadow.setAutoCommit(false);
+        try {
+            return run.run(stableQueries, phases, gaps, copyMillis);
+        } finally {
+            if (!shadow.isClosed()) {
+                shadow.rollback();
+            }
+        }
+    }
+
+    private Result run(List<String> stableQueries, List<Phase> phases, List<String> gaps, long copyMillis) throws SQLException {
+        ShadowRun run = this;
         long t1 = System.nanoTime();
         Map<String, Query> queries = new LinkedHashMap<>();
         for (String q : stableQueries) {
@@ -127,13 +137,14 @@ public final class ShadowRun {
         }
         long t2 = System.nanoTime();
         int checked = (int) queries.values().stream().filter(q -> q.checked).count();
-        return new Result(gaps, results, queries.size(), checked, notCheckable, (t1 - t0) / 1_000_000,
+        return new Result(gaps, results, queries.size(), checked, notCheckable, copyMillis,
                 (t2 - t1 - run.explainNanos) / 1_000_000, run.explainNanos / 1_000_000);
     }
 
     // ---- the copy
 
-    private List<String> copy(SchemaCopy.Snapshot snapshot) throws SQLException {
+    /** Rebuilds a snapshot's schema in an empty database; returns what could not be copied. */
+    public static List<String> copy(Connection c, SchemaCopy.Snapshot snapshot) throws SQLException {
         List<String> gaps = new ArrayList<>();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -193,60 +204,110 @@ public final class ShadowRun {
     private record Rel(long oid, long filenode, String name, char kind, long table) {
     }
 
+    /** Transaction control in the migration: the shadow's one transaction must neither end nor be split. */
+    private static final Pattern TRANSACTION_CONTROL_TEXT = Pattern.compile("(?is)^\\s*(?:begin|start\\s+transaction|commit|end|"
+            + "rollback|abort|savepoint|release|prepare\\s+transaction|set\\s+(?:session\\s+)?transaction|set\\s+session\\s+"
+            + "characteristics)\\b");
+
+    /** The forms that may not run in a transaction but change the schema exactly as their plain form does. */
+    private static final Pattern CONCURRENTLY = Pattern.compile("(?is)^(\\s*(?:create\\s+(?:unique\\s+)?index|drop\\s+index|"
+            + "reindex\\s+(?:\\(.*?\\)\\s*)?(?:index|table|schema|database|system)|refresh\\s+materialized\\s+view))\\s+concurrently\\b");
+
+    /** VACUUM FULL with its tables (group 1), in either option syntax. */
+    private static final Pattern VACUUM_FULL = Pattern.compile(
+            "(?is)^\\s*vacuum\\s+(?:\\([^)]*\\bfull\\b[^)]*\\)|full(?:\\s+(?:freeze|verbose|analyze))*)\\s*(.*)$");
+
+    /**
+     * VACUUM FULL cannot run in a transaction; what it does is documented: a new copy of each table under ACCESS
+     * EXCLUSIVE. Reported as such for the tables it names that exist (all tables when it names none).
+     */
+    private Observed vacuumFull(SqlStatement st, String tables) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            Map<Long, Rel> rels = relations(s);
+            if (tables.isBlank()) {
+                rels.values().stream().filter(r -> r.kind() == 'r' || r.kind() == 'm').forEach(r -> names.add(r.name()));
+            } else {
+                for (String t : tables.split(",")) {
+                    String name = t.replaceAll("\\(.*$", "").strip();
+                    try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)::oid")) {
+                        ps.setString(1, name);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next() && rs.getObject(1) != null && rels.containsKey(rs.getLong(1))) {
+                                names.add(rels.get(rs.getLong(1)).name());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        List<Lock> locks = names.stream().map(n -> new Lock(n, "table", "ACCESS EXCLUSIVE", false)).toList();
+        return new Observed(st.index(), st.sql(), "ran", locks, names, List.of(), List.of(), List.of(), null, null,
+                "cannot run inside a transaction: as PostgreSQL documents it, it writes a new copy of each table under "
+                        + "ACCESS EXCLUSIVE", 0);
+    }
+
+    private static Observed skipped(SqlStatement st, String note) {
+        return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), List.of(), null, null,
+                note, 0);
+    }
+
+    /**
+     * Runs one statement inside the shadow's transaction, under a savepoint of its own (a failing statement is
+     * rolled back alone), and reads what it did.
+     */
     private Observed apply(SqlStatement st) throws SQLException {
         String kind = st.kind() == null ? "" : st.kind().toUpperCase(Locale.ROOT);
-        if (TRANSACTION_CONTROL.contains(kind)) {
-            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), List.of(), null,
-                    null, "transaction control: the shadow runs each statement in a transaction of its own", 0);
+        if (TRANSACTION_CONTROL.contains(kind) || TRANSACTION_CONTROL_TEXT.matcher(st.sql()).find()) {
+            return skipped(st, "transaction control: the shadow runs the migration in one transaction of its own, "
+                    + "rolled back at the end");
         }
         if (NOT_IN_SHADOW.matcher(st.sql()).find()) {
-            return new Observed(st.index(), st.sql(), "skipped", List.of(), List.of(), List.of(), List.of(), List.of(), null,
-                    null, "not run in the shadow: it reaches beyond one database", 0);
+            return skipped(st, "not run in the shadow: it reaches beyond one database");
+        }
+        String sql = st.sql();
+        String note = null;
+        boolean concurrent = false;
+        if (!st.transactional()) {
+            Matcher full = VACUUM_FULL.matcher(sql);
+            if (full.find()) {
+                return vacuumFull(st, full.group(1));
+            }
+            Matcher m = CONCURRENTLY.matcher(sql);
+            if (!m.find()) {
+                return skipped(st, "cannot run inside a transaction and changes no schema (" + kind + ")");
+            }
+            sql = m.group(1) + sql.substring(m.end());
+            concurrent = true;
+            note = "run without CONCURRENTLY in the shadow's transaction (the same schema change); on the target it "
+                    + "takes SHARE UPDATE EXCLUSIVE: reads and writes go on";
         }
         long t0 = System.nanoTime();
         Map<Long, Rel> before;
         Map<Long, Rel> after;
-        List<Lock> locks = new ArrayList<>();
-        String error = null;
-        String state = null;
-        String note = null;
+        Map<Long, String> heldBefore;
+        Map<Long, String> heldAfter;
         Set<String> requiredBefore;
         Set<String> requiredAfter;
-        c.setAutoCommit(!st.transactional());
         try (Statement s = c.createStatement()) {
+            s.execute("savepoint ks_statement");
             before = relations(s);
             requiredBefore = required(s);
+            heldBefore = held(s, before, before);
             try {
-                s.execute(st.sql());
-                if (st.transactional()) {
-                    Map<Long, Rel> now = relations(s);
-                    locks = locks(s, before, now);
-                }
+                s.execute(sql);
             } catch (SQLException e) {
-                error = firstLine(e.getMessage());
-                state = e.getSQLState();
+                s.execute("rollback to savepoint ks_statement");
+                return new Observed(st.index(), st.sql(), "failed", List.of(), List.of(), List.of(), List.of(), List.of(),
+                        firstLine(e.getMessage()), e.getSQLState(), note, (System.nanoTime() - t0) / 1_000_000);
             }
-            if (st.transactional()) {
-                if (error == null) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-            } else {
-                note = "cannot run inside a transaction: its locks are not observable; "
-                        + "CONCURRENTLY forms take SHARE UPDATE EXCLUSIVE (reads and writes go on)";
-            }
-            c.setAutoCommit(true);
+            requireOpenTransaction();
             after = relations(s);
+            heldAfter = held(s, before, after);
             requiredAfter = required(s);
-        } finally {
-            c.setAutoCommit(true);
+            s.execute("release savepoint ks_statement");
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        if (error != null) {
-            return new Observed(st.index(), st.sql(), "failed", List.of(), List.of(), List.of(), List.of(), List.of(), error,
-                    state, note, millis);
-        }
         List<String> rewrites = new ArrayList<>();
         List<String> built = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
@@ -269,6 +330,23 @@ public final class ShadowRun {
             if (!before.containsKey(a.oid()) && a.kind() == 'i' && before.containsKey(a.table()) && !created.contains(a.table())) {
                 built.add(a.name() + " on " + nameOf(before, a.table()));
             }
+        }
+        // what this statement locked: the locks it added, and the ones it needed that an earlier statement holds
+        List<Lock> locks = new ArrayList<>();
+        if (!concurrent) {
+            for (Map.Entry<Long, String> e : heldAfter.entrySet()) {
+                Rel r = before.containsKey(e.getKey()) ? before.get(e.getKey()) : after.get(e.getKey());
+                boolean added = !e.getValue().equals(heldBefore.get(e.getKey()));
+                boolean worked = rewrites.contains(r.name()) || built.stream().anyMatch(b -> b.endsWith(" on " + r.name()))
+                        || dropped.contains(describe(r)) || (!"AccessShareLock".equals(e.getValue()) && mentions(sql, r.name()));
+                if (added || worked) {
+                    String described = describe(r);
+                    locks.add(new Lock(r.name(), described.substring(0, described.length() - r.name().length() - 1),
+                            mode(e.getValue()), !before.containsKey(e.getKey()) || created.contains(e.getKey())));
+                }
+            }
+        }
+        for (Rel a : after.values()) {
             if (!before.containsKey(a.oid())) {
                 created.add(a.oid());
             }
@@ -285,6 +363,22 @@ public final class ShadowRun {
         built.removeIf(b -> b.contains("(rebuilt)") && rewrites.stream().anyMatch(r -> b.endsWith(" on " + r)));
         return new Observed(st.index(), st.sql(), "ran", locks, rewrites, built, dropped, newlyRequired, null, null, note,
                 millis);
+    }
+
+    /** Whether the statement names the relation (a lock it needs may be held since an earlier statement). */
+    static boolean mentions(String sql, String relation) {
+        String bare = bare(relation);
+        return Pattern.compile("(?i)(?<![\\w$])\"?" + Pattern.quote(bare) + "\"?(?![\\w$])").matcher(sql).find();
+    }
+
+    /** SQLSTATE of a run whose transaction the migration ended: its shadow no longer holds the target's schema. */
+    public static final String ENDED = "25000";
+
+    /** The migration must not have ended the shadow's transaction: then its changes would stay in the template. */
+    private void requireOpenTransaction() throws SQLException {
+        if (c.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState() == org.postgresql.core.TransactionState.IDLE) {
+            throw new SQLException("the migration ended the shadow's transaction", ENDED);
+        }
     }
 
     /** Relations made by earlier statements of this run: changes to them concern nobody yet. */
@@ -340,29 +434,20 @@ public final class ShadowRun {
     private static final List<String> MODES = List.of("AccessShareLock", "RowShareLock", "RowExclusiveLock",
             "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock");
 
-    /** The strongest lock this transaction holds on each user relation. */
-    private List<Lock> locks(Statement s, Map<Long, Rel> before, Map<Long, Rel> now) throws SQLException {
+    /** The strongest lock this transaction holds on each user relation (PostgreSQL's own catalogs left out). */
+    private Map<Long, String> held(Statement s, Map<Long, Rel> before, Map<Long, Rel> now) throws SQLException {
         Map<Long, String> strongest = new LinkedHashMap<>();
         try (ResultSet rs = s.executeQuery("select l.relation, l.mode from pg_locks l where l.pid = pg_backend_pid() "
                 + "and l.locktype = 'relation' and l.granted and l.database = (select oid from pg_database where datname = current_database()) "
                 + "order by l.relation")) {
             while (rs.next()) {
                 long oid = rs.getLong(1);
-                if (!before.containsKey(oid) && !now.containsKey(oid)) {
-                    continue; // PostgreSQL's own catalogs
+                if (before.containsKey(oid) || now.containsKey(oid)) {
+                    strongest.merge(oid, rs.getString(2), (a, b) -> MODES.indexOf(a) >= MODES.indexOf(b) ? a : b);
                 }
-                String mode = rs.getString(2);
-                strongest.merge(oid, mode, (a, b) -> MODES.indexOf(a) >= MODES.indexOf(b) ? a : b);
             }
         }
-        List<Lock> out = new ArrayList<>();
-        for (Map.Entry<Long, String> e : strongest.entrySet()) {
-            Rel r = before.containsKey(e.getKey()) ? before.get(e.getKey()) : now.get(e.getKey());
-            String described = describe(r);
-            out.add(new Lock(r.name(), described.substring(0, described.length() - r.name().length() - 1),
-                    mode(e.getValue()), !before.containsKey(e.getKey())));
-        }
-        return out;
+        return strongest;
     }
 
     /** "AccessExclusiveLock" → "ACCESS EXCLUSIVE". */
@@ -447,20 +532,27 @@ public final class ShadowRun {
         long t0 = System.nanoTime();
         q.checked = true;
         try (Statement s = c.createStatement()) {
-            if (major >= 16) {
-                s.execute("explain (generic_plan) " + q.text);
-            } else {
-                s.execute("prepare ks_stable as " + q.text);
-                try {
+            // inside the shadow's transaction: a query that does not plan is rolled back to its savepoint
+            s.execute("savepoint ks_query");
+            try {
+                if (major >= 16) {
+                    s.execute("explain (generic_plan) " + q.text);
+                } else {
+                    s.execute("prepare ks_stable as " + q.text);
                     s.execute("explain execute ks_stable" + (q.params == 0 ? "" : "(" + String.join(", ",
                             java.util.Collections.nCopies(q.params, "null")) + ")"));
-                } finally {
-                    s.execute("deallocate ks_stable");
+                }
+                s.execute("release savepoint ks_query");
+                return null;
+            } catch (SQLException e) {
+                s.execute("rollback to savepoint ks_query");
+                return firstLine(e.getMessage()) + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+            } finally {
+                if (major < 16) {
+                    // prepared statements outlive savepoints
+                    s.execute("deallocate all");
                 }
             }
-            return null;
-        } catch (SQLException e) {
-            return firstLine(e.getMessage()) + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
         } finally {
             explainNanos += System.nanoTime() - t0;
         }
