@@ -503,6 +503,20 @@ public class Checks {
                 page.size(), total);
     }
 
+    /** The checks of a release: its hooks' (tied to it) and, for a pipeline phase, the latest of that phase. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CheckReport> ofRelease(long release, String pipeline, String phase) {
+        List<CheckReport> out = new ArrayList<>(SchemaCheck.<SchemaCheck>find("releaseId = ?1 order by id", release).list()
+                .stream().map(Checks::view).toList());
+        if (pipeline != null && phase != null) {
+            CheckReport latest = latestOfPipeline(pipeline).get(phase);
+            if (latest != null) {
+                out.add(latest);
+            }
+        }
+        return out;
+    }
+
     /** The latest check of each phase of a pipeline. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Map<String, CheckReport> latestOfPipeline(String pipeline) {

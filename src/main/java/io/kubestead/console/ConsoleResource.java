@@ -64,6 +64,8 @@ public class ConsoleResource {
                 List<LineDiff.Line> diff, ClusterInfo.View cluster);
 
         static native TemplateInstance template(io.kubestead.template.TemplateView template, ClusterInfo.View cluster);
+
+        static native TemplateInstance check(io.kubestead.check.CheckReport check, ClusterInfo.View cluster);
     }
 
     @Inject
@@ -202,6 +204,22 @@ public class ConsoleResource {
         String timing = String.format(java.util.Locale.ROOT, "render;dur=%.2f", (System.nanoTime() - t0) / 1e6);
         return jakarta.ws.rs.core.Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).header("Server-Timing", timing)
                 .build();
+    }
+
+    @Inject
+    io.kubestead.check.Checks checks;
+
+    @GET
+    @Path("checks/{id}")
+    @Operation(hidden = true)
+    public jakarta.ws.rs.core.Response check(@PathParam("id") String id) {
+        long n;
+        try {
+            n = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw io.kubestead.common.ApiException.notFound("There is no schema check " + io.kubestead.common.Names.quote(id) + ".");
+        }
+        return html(Templates.check(checks.get(n), cluster.view()));
     }
 
     @GET

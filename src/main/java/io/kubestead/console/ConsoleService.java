@@ -89,8 +89,11 @@ public class ConsoleService {
     /** A release in full; {@code approval} is the approval it waits for now, or null. */
     public record Detail(ReleaseView release, List<Chip> steps, List<ReleaseView.Event> events,
             List<AnalysisService.RunView> analysis, List<Map<String, Object>> hooks, List<Button> buttons,
-            ApprovalCard approval, String error) {
+            ApprovalCard approval, List<io.kubestead.check.CheckReport> checks, String error) {
     }
+
+    @jakarta.inject.Inject
+    io.kubestead.check.Checks checks;
 
     /** Needs attention first (paused, failed, aborted in the last hour), then progressing, then recently finished. */
     @jakarta.transaction.Transactional
@@ -145,7 +148,8 @@ public class ConsoleService {
         List<Button> buttons = java.util.Arrays.stream(Action.values()).map(a -> new Button(a.path(),
                 viewer != null && viewer.can(a.permission(), namespace), allowed.contains(a.path()),
                 a == Action.ABORT || a == Action.PROMOTE_FULL)).toList();
-        return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, approvals.waitingOf(r, viewer), error);
+        return new Detail(r, chips, events, analysis.runs(r.id()), hooks, buttons, approvals.waitingOf(r, viewer),
+                checks.ofRelease(r.id(), r.pipeline(), r.pipelinePhase()), error);
     }
 
     /** The actions the release's state allows (the API refuses the others with 409). */

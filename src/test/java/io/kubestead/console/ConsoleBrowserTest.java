@@ -180,6 +180,13 @@ class ConsoleBrowserTest extends EngineFixture {
         // starting a phase runs SQL on the target database: an admin's right
         Page page = signedIn("admin", ADMIN_PASSWORD, 1280, 900);
         page.navigate(base + "pipelines/" + name);
+        // each phase's SQL was checked on a shadow when the pipeline was made: the report is one click away
+        assertThat(page.locator("section[data-phase=expand] .check .badge").first()).hasText("safe");
+        page.locator("section[data-phase=expand] .check a").click();
+        assertThat(page.locator("#verdict")).hasText("safe");
+        assertThat(page.locator("section[aria-label=Statements]")).containsText("add column if not exists");
+        assertThat(page.locator("section[aria-label=Statements]")).containsText("ACCESS EXCLUSIVE on table users");
+        page.navigate(base + "pipelines/" + name);
         var migrate = page.locator("section[data-phase=migrate]");
         assertThat(migrate.locator(".gates")).containsText("expandPromoted");
         assertThat(migrate.locator(".gates .unmet").first()).isVisible();
