@@ -286,10 +286,13 @@ public final class AnalysisSpecParser {
         }
     }
 
+    /** The sandbox's demo metric source, wherever the server listens (resolved by the server itself). */
+    public static final String SANDBOX_PROMETHEUS = "sandbox://prometheus";
+
     private static String url(Node n, String key) {
         String s = n.string(key, true, 2000);
-        if (s == null) {
-            return null;
+        if (s == null || SANDBOX_PROMETHEUS.equals(s) && "address".equals(key)) {
+            return s;
         }
         String probe = PLACEHOLDER.matcher(s).replaceAll("x");
         try {

@@ -11,7 +11,6 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kubestead.common.KubesteadConfig;
 import io.kubestead.kube.SandboxCluster;
@@ -35,8 +34,15 @@ public class EgressPolicy {
     @Inject
     KubesteadConfig config;
 
-    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
-    int ownPort;
+    /**
+     * The port this server listens on. A configured port of 0 is replaced by the chosen one once the server listens
+     * (Quarkus sets the property), so it is read when needed, not at injection.
+     */
+    static int ownPort() {
+        String property = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST ? "quarkus.http.test-port"
+                : "quarkus.http.port";
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(property, Integer.class).orElse(8080);
+    }
 
     private volatile Resolver resolver = InetAddress::getAllByName;
 
@@ -50,7 +56,7 @@ public class EgressPolicy {
      * checked address to connect to.
      */
     public InetAddress check(URI uri) {
-        Decision d = decide(uri, resolver, config.analysis().allowedHosts().orElse(null), SandboxCluster.active() ? ownPort : -1);
+        Decision d = decide(uri, resolver, config.analysis().allowedHosts().orElse(null), SandboxCluster.active() ? ownPort() : -1);
         if (d.refusal() != null) {
             throw new ExprException(d.refusal());
         }

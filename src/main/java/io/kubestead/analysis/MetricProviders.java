@@ -62,8 +62,18 @@ public class MetricProviders {
     }
 
     private Reading prometheus(AnalysisSpec.Prometheus p, Map<String, String> values) {
-        String query = AnalysisSpecParser.substitute(p.query(), values);
+        // a query written over several lines (YAML's |) is one line to PromQL: line breaks are plain whitespace there,
+        // and a request line carrying control characters is refused by servers that check them (Kubestead's own does)
+        String query = AnalysisSpecParser.substitute(p.query(), values).strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
         String address = AnalysisSpecParser.substitute(p.address(), values).replaceAll("/+$", "");
+        if (AnalysisSpecParser.SANDBOX_PROMETHEUS.equals(address)) {
+            if (!io.kubestead.kube.SandboxCluster.active()) {
+                throw new Failed(AnalysisSpecParser.SANDBOX_PROMETHEUS + " is the sandbox's demo source; on a real cluster the "
+                        + "template must name a Prometheus", query);
+            }
+            // the port this server listens on, whatever it is: the example works on any port
+            address = "http://127.0.0.1:" + EgressPolicy.ownPort() + "/sandbox/prometheus";
+        }
         URI uri;
         try {
             uri = URI.create(address + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));

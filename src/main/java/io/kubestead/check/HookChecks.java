@@ -57,6 +57,9 @@ public class HookChecks {
      */
     public List<CheckReport> before(String rollout, String overrideReason, Caller caller) {
         RolloutSpec spec = rollouts.currentSpec(rollout);
+        if (spec == null) {
+            return List.of(); // no such rollout: creating the release answers 404
+        }
         String namespace = rollouts.namespaceOf(spec);
         List<CheckReport> reports = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();

@@ -119,8 +119,13 @@ public class HookJobs {
             if (newest == null) {
                 return "";
             }
-            String log = client.pods().inNamespace(namespace).withName(newest.getMetadata().getName())
-                    .tailingLines(lines).getLog();
+            // a plain GET of pods/log: the client's getLog() first waits for the pod with a watch on pods, which the
+            // RBAC of k8s/ does not grant (and a finished Job's pod needs no waiting for)
+            String master = client.getMasterUrl().toString();
+            String log = client.raw((master.endsWith("/") ? master : master + "/") + "api/v1/namespaces/"
+                    + java.net.URLEncoder.encode(namespace, java.nio.charset.StandardCharsets.UTF_8) + "/pods/"
+                    + java.net.URLEncoder.encode(newest.getMetadata().getName(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "/log?tailLines=" + lines);
             return log == null ? "" : log;
         } catch (KubernetesClientException e) {
             LOG.debugf("No log for Job %s/%s: %s", namespace, jobName, e.getMessage());
