@@ -93,6 +93,9 @@ public class TargetDatabases {
         // on a worker, so that a slow target does not hold up the start
         java.util.concurrent.CompletableFuture.runAsync(() -> {
             for (Status s : statuses()) {
+                // every configured target named once at start, reachable or not (never its URL or user)
+                org.jboss.logging.Logger.getLogger(TargetDatabases.class).infof("Target database %s: %s", s.name(),
+                        s.reachable() ? "PostgreSQL " + s.version() + ", " + s.sizeBytes() / (1024 * 1024) + " MiB" : s.error());
                 if (Boolean.TRUE.equals(s.superuser())) {
                     org.jboss.logging.Logger.getLogger(TargetDatabases.class).warnf("Target database %s connects as "
                             + "superuser %s: give Kubestead a role that owns the tables it changes instead (README, "

@@ -13,6 +13,15 @@ import io.quarkus.test.junit.QuarkusTest;
 class OperationsTest extends io.kubestead.testing.ApiTest {
 
     @Test
+    void theStartNamesEveryConfiguredTargetDatabaseReachableOrNot() throws Exception {
+        // configured-db points at a port nothing listens on: named as unreachable, with neither its URL nor its user
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> java.nio.file.Files
+                .readString(java.nio.file.Path.of("target/kubestead-test.log")).contains("Target database configured-db: unreachable (SQLSTATE"));
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/kubestead-test.log")))
+                .doesNotContain("127.0.0.1:1/none").doesNotContain("\"user\":\"nobody\"");
+    }
+
+    @Test
     void healthIncludesTheDatabase() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
