@@ -39,6 +39,22 @@ public record CheckReport(Long id, String database, String subject, String pipel
     public record Override(String reason, String by, Instant at) {
     }
 
+    /**
+     * A blocked check as the errors of a 409: each error finding at {@code path.findings[i]}, then a line at
+     * {@code path} saying which check it is and how an admin starts {@code what} anyway.
+     */
+    public List<io.kubestead.common.FieldError> refusal(String path, String subject, String what) {
+        List<io.kubestead.common.FieldError> errors = new java.util.ArrayList<>();
+        List<Finding> blocking = findings.stream().filter(f -> f.severity() == Severity.error).toList();
+        for (int i = 0; i < blocking.size(); i++) {
+            errors.add(new io.kubestead.common.FieldError(path + ".findings[" + i + "]", blocking.get(i).rule() + ": "
+                    + blocking.get(i).message()));
+        }
+        errors.add(new io.kubestead.common.FieldError(path, "check " + id + " of " + subject + " is blocked (GET /api/v1/checks/"
+                + id + "); an admin may start " + what + " anyway with {\"override\": {\"reason\": \"...\"}}"));
+        return errors;
+    }
+
     CheckReport with(Long newId, Override o) {
         return new CheckReport(newId, database, subject, pipeline, phase, rollout, hook, release, verdict, summary, findings,
                 statements, stableQueries, shadow, target, recipe, timings, createdAt, createdBy, o);

@@ -48,7 +48,8 @@ public class CheckResource {
         return checks.list(database, pipeline, releaseId, PageRequest.of(page, size));
     }
 
-    static long id(String id) {
+    /** A check id from a path; anything else is a 404 (as an unknown id is). */
+    public static long id(String id) {
         try {
             long v = Long.parseLong(id);
             if (v > 0) {

@@ -94,13 +94,7 @@ public class HookChecks {
                     List.of(new Checks.PhaseSql("hook", sql, false)), null, null, null, caller.actor())).get(0);
             reports.add(r);
             if (CheckReport.BLOCKED.equals(r.verdict()) && overrideReason == null) {
-                List<Finding> blocking = r.findings().stream().filter(f -> f.severity() == Severity.error).toList();
-                for (int j = 0; j < blocking.size(); j++) {
-                    errors.add(new FieldError(path + ".check.findings[" + j + "]", blocking.get(j).rule() + ": " + blocking.get(j).message()));
-                }
-                errors.add(new FieldError(path + ".check", "check " + r.id() + " of hook " + hook.name() + "'s SQL is blocked (GET "
-                        + "/api/v1/checks/" + r.id() + "); an admin may start the release anyway with "
-                        + "{\"override\": {\"reason\": \"...\"}}"));
+                errors.addAll(r.refusal(path + ".check", "hook " + hook.name() + "'s SQL", "the release"));
             }
         }
         if (!errors.isEmpty()) {

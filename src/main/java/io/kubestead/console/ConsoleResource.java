@@ -213,13 +213,7 @@ public class ConsoleResource {
     @Path("checks/{id}")
     @Operation(hidden = true)
     public jakarta.ws.rs.core.Response check(@PathParam("id") String id) {
-        long n;
-        try {
-            n = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw io.kubestead.common.ApiException.notFound("There is no schema check " + io.kubestead.common.Names.quote(id) + ".");
-        }
-        return html(Templates.check(checks.get(n), cluster.view()));
+        return html(Templates.check(checks.get(io.kubestead.check.CheckResource.id(id)), cluster.view()));
     }
 
     @GET

@@ -266,8 +266,7 @@ public class Reconciler {
 
     ReleaseTarget target(RolloutSpec spec, Release r) {
         String namespace = rollouts.namespaceOf(spec);
-        String deployment = spec.target() != null && spec.target().deployment() != null ? spec.target().deployment()
-                : spec.name();
+        String deployment = spec.deployment();
         TrafficRouting routing = spec.trafficRouting() == null ? new TrafficRouting.Replicas() : spec.trafficRouting();
         return new ReleaseTarget(r.rolloutName, r.id, namespace, deployment, routing, r.image);
     }

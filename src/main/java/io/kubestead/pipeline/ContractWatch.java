@@ -105,12 +105,11 @@ public class ContractWatch {
                 return null;
             }
             RolloutSpec spec = rollouts.currentSpec(p.rolloutName);
-            String deployment = spec.target() != null && spec.target().deployment() != null ? spec.target().deployment() : spec.name();
             @SuppressWarnings("unchecked")
             Map<String, String> phase = (Map<String, String>) p.phases.get("migrate");
-            Plan plan = Backfills.JSON.convertValue(p.plan, Plan.class);
+            Plan plan = PipelineService.plan(p);
             ContractWatchState w = ContractWatchState.findById(pipeline);
-            return new Subject(p.databaseName, String.join(";\n", plan.contract()), rollouts.namespaceOf(spec), deployment,
+            return new Subject(p.databaseName, String.join(";\n", plan.contract()), rollouts.namespaceOf(spec), spec.deployment(),
                     phase.get("image"), w == null ? Map.of() : new HashMap<>(w.queries));
         });
         if (s == null) {
@@ -236,7 +235,7 @@ public class ContractWatch {
                     + ": a second look tells whether the old version's queries still run"));
         } else if (w.lastReadAt != null && !w.sampledAt.isAfter(w.lastReadAt)) {
             gates.add(new PipelineView.Gate("oldQueriesStopped", false, "a query that reads what the contract drops ran "
-                    + "before " + w.lastReadAt + ": " + io.kubestead.common.Names.quote(shorten(w.lastReadQuery))));
+                    + "before " + w.lastReadAt + ": " + io.kubestead.common.Names.quote(io.kubestead.check.ShadowRun.shorten(w.lastReadQuery == null ? "" : w.lastReadQuery, 200))));
         } else if (w.lastReadAt != null && now.isBefore(w.lastReadAt.plus(quiet))) {
             gates.add(new PipelineView.Gate("oldQueriesStopped", false, "the last query reading what the contract drops ran "
                     + "before " + w.lastReadAt + "; opens at " + w.lastReadAt.plus(quiet) + " ("
@@ -249,8 +248,4 @@ public class ContractWatch {
         return gates;
     }
 
-    private static String shorten(String q) {
-        String flat = q == null ? "" : q.replaceAll("\\s+", " ").strip();
-        return flat.length() <= 200 ? flat : flat.substring(0, 199) + "…";
-    }
 }

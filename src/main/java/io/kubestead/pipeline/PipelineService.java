@@ -227,7 +227,7 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
         return p;
     }
 
-    Plan plan(Pipeline p) {
+    static Plan plan(Pipeline p) {
         return Backfills.JSON.convertValue(p.plan, Plan.class);
     }
 
@@ -444,13 +444,7 @@ public class PipelineService implements ReleasePreparation, io.kubestead.approva
             io.kubestead.check.CheckReport report = checks.get(checkId);
             if (io.kubestead.check.CheckReport.BLOCKED.equals(report.verdict())) {
                 if (overrideReason == null) {
-                    List<io.kubestead.check.Finding> blocking = report.findings().stream()
-                            .filter(f -> f.severity() == io.kubestead.check.Severity.error).toList();
-                    for (int i = 0; i < blocking.size(); i++) {
-                        unmet.add(new FieldError("check.findings[" + i + "]", blocking.get(i).rule() + ": " + blocking.get(i).message()));
-                    }
-                    unmet.add(new FieldError("check", "check " + checkId + " of the " + phase + " SQL is blocked (GET /api/v1/checks/"
-                            + checkId + "); an admin may start it anyway with {\"override\": {\"reason\": \"...\"}}"));
+                    unmet.addAll(report.refusal("check", "the " + phase + " SQL", "it"));
                 } else if (unmet.isEmpty()) {
                     checks.override(checkId, overrideReason, caller);
                 }

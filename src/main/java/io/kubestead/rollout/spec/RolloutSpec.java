@@ -34,6 +34,11 @@ public record RolloutSpec(String name, Target target, TrafficRouting trafficRout
     public record Target(String namespace, String deployment) {
     }
 
+    /** The Deployment the rollout delivers to: its target's, else one named like the rollout. */
+    public String deployment() {
+        return target != null && target.deployment() != null ? target.deployment() : name;
+    }
+
     public enum FailureAction {
         ABORT, CONTINUE;
 
