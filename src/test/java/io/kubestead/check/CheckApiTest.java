@@ -153,6 +153,32 @@ class CheckApiTest extends EngineFixture {
     }
 
     @Test
+    void aHookWhoseSqlIsBlockedStopsTheReleaseUnlessAnAdminOverridesIt() {
+        jobTemplate("hook-migration", java.util.Map.of());
+        String rollout = unique("hooked");
+        rollout(rollout, "  preDeployHooks:\n    - name: migrate\n      jobTemplate: hook-migration\n      migration: {database: " + db
+                + ", sql: \"alter table no_such_table add column x int\"}\n  canarySteps:\n    - pause: {}\n");
+        JsonPath refused = given().contentType("application/json").body(Map.of("version", "1", "image", "img:1"))
+                .post("/api/v1/rollouts/" + rollout + "/releases").then().statusCode(409).contentType("application/problem+json")
+                .extract().jsonPath();
+        assertThat(refused.getString("errors[0].path")).isEqualTo("preDeployHooks[0].migration.check.findings[0]");
+        assertThat(refused.getString("errors[0].message")).startsWith("fails-on-target-schema: ");
+        assertThat(refused.getList("errors.path", String.class)).contains("preDeployHooks[0].migration.check");
+        long id = given().contentType("application/json").body(Map.of("version", "1", "image", "img:1",
+                "override", Map.of("reason", "the table comes with this release"))).post("/api/v1/rollouts/" + rollout + "/releases")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath checks = given().get("/api/v1/checks?release=" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(checks.getString("items[0].hook")).isEqualTo("migrate");
+        assertThat(checks.getString("items[0].override.reason")).isEqualTo("the table comes with this release");
+        // a database nobody configured is named at its path
+        String other = unique("hooked");
+        rollout(other, "  preDeployHooks:\n    - name: migrate\n      jobTemplate: hook-migration\n      migration: {database: nope, "
+                + "sql: \"select 1\"}\n  canarySteps:\n    - pause: {}\n");
+        given().contentType("application/json").body(Map.of("version", "1", "image", "img:1")).post("/api/v1/rollouts/" + other
+                + "/releases").then().statusCode(409).body("errors[0].path", equalTo("preDeployHooks[0].migration.database"));
+    }
+
+    @Test
     void badInputGetsAProblemWithTheFieldPath() {
         given().contentType("application/json").body(Map.of()).post("/api/v1/databases/" + db + "/checks").then()
                 .statusCode(400).body("errors.path", hasItem("sql"));
